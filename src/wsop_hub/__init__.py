@@ -1,0 +1,3 @@
+"""WSOP Automation Hub."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from wsop_hub.cli import main
+
+raise SystemExit(main())

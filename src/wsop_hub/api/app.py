@@ -1,0 +1,75 @@
+"""App factory: wires settings, engine, Redis and routes once; tests build their own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+
+from wsop_hub import __version__
+from wsop_hub.api.auth import Authenticator
+from wsop_hub.api.deps import require_principal
+from wsop_hub.api.routes import health, me
+from wsop_hub.api.state import HubState
+from wsop_hub.db.engine import create_engine
+from wsop_hub.errors import Conflict, HubError, InvalidInput, NotFound, Unavailable
+from wsop_hub.redis_keys import RedisKeys
+from wsop_hub.settings import Settings
+
+_STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 422, Unavailable: 503}
+
+
+def api_router() -> APIRouter:
+    """Every route under /api; authentication is a router dependency, so none can skip it."""
+    router = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
+    router.include_router(me.router)
+    return router
+
+
+def create_app(settings: Settings) -> FastAPI:
+    if settings.database_url is None or settings.redis_url is None:
+        raise ValueError("create_app needs resolved DATABASE_URL and REDIS_URL")
+    database_url, redis_url = settings.database_url, settings.redis_url
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(
+            database_url,
+            connect_timeout_s=settings.hub_db_connect_timeout_s,
+            application_name="wsop-hub-api",
+        )
+        redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
+        app.state.hub = HubState(
+            settings=settings,
+            engine=engine,
+            redis=redis,
+            keys=RedisKeys(settings.hub_redis_prefix),
+            authenticator=Authenticator(settings),
+        )
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="WSOP Automation Hub",
+        version=__version__,
+        description=(
+            "Broadcast-graphics automation for WSOP coverage. Every `/api` route requires "
+            "HTTP Basic (DASHBOARD_USERNAME / DASHBOARD_PASSWORD) or an `X-API-Key` header."
+        ),
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(HubError)
+    async def _hub_error(request: Request, exc: HubError) -> JSONResponse:
+        status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    app.include_router(health.router)
+    app.include_router(api_router())
+    return app

@@ -1,0 +1,135 @@
+"""`wsop-hub`: one entry point, one sub-command per role or task. Commands only translate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from wsop_hub import __version__
+from wsop_hub.errors import ConfigError, HubError
+from wsop_hub.settings import Settings
+
+log = logging.getLogger("wsop_hub")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wsop-hub",
+        description="WSOP Automation Hub: broadcast-graphics automation. "
+        "Settings come from the environment and .env (see README).",
+    )
+    parser.add_argument("--version", action="version", version=f"wsop-hub {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser(
+        "up",
+        help="run the whole hub on this machine (embedded PostgreSQL/Redis when no URLs are set)",
+    )
+    sub.add_parser("api", help="run the HTTP API role (needs DATABASE_URL and REDIS_URL)")
+
+    db = sub.add_parser("db", help="database migrations (needs DATABASE_URL)")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_sub.add_parser("upgrade", help="apply migrations up to REV (default: head)")
+    upgrade.add_argument("revision", nargs="?", default="head", metavar="REV")
+    downgrade = db_sub.add_parser("downgrade", help="revert migrations down to REV (e.g. base)")
+    downgrade.add_argument("revision", metavar="REV")
+    db_sub.add_parser("current", help="print the revision the database is at, and the head")
+    return parser
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("alembic.runtime.plugins", "pgserver"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]).upper()
+        raise ConfigError(f"invalid setting {field}: {first['msg']}") from None
+
+
+def _require_url(value: str | None, name: str) -> str:
+    if value is None:
+        raise ConfigError(
+            f"{name} is not set; set it, or use `wsop-hub up` for the embedded engines"
+        )
+    return value
+
+
+def _run_api(settings: Settings) -> int:
+    import uvicorn
+
+    from wsop_hub.api.app import create_app
+    from wsop_hub.runtime.preflight import check_credentials
+
+    check_credentials(settings)
+    _require_url(settings.database_url, "DATABASE_URL")
+    _require_url(settings.redis_url, "REDIS_URL")
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.hub_log_level.lower(),
+        access_log=False,
+    )
+    return 0
+
+
+def _run_db(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from wsop_hub.db import migrate
+    from wsop_hub.runtime.preflight import check_postgres
+    from wsop_hub.settings import sqlalchemy_url
+
+    url = _require_url(settings.database_url, "DATABASE_URL")
+    asyncio.run(check_postgres(url, settings.hub_db_connect_timeout_s))
+    if args.db_command == "upgrade":
+        migrate.upgrade(url, args.revision)
+    elif args.db_command == "downgrade":
+        migrate.downgrade(url, args.revision)
+    else:
+
+        async def current() -> str | None:
+            engine = create_async_engine(sqlalchemy_url(url))
+            try:
+                return await migrate.current_revision(engine)
+            finally:
+                await engine.dispose()
+
+        print(f"current: {asyncio.run(current()) or 'base'}  head: {migrate.head_revision()}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _load_settings()
+        _configure_logging(settings.hub_log_level)
+        if args.command == "up":
+            from wsop_hub.runtime.supervisor import Supervisor
+
+            return Supervisor(settings).run()
+        if args.command == "api":
+            return _run_api(settings)
+        if args.command == "db":
+            return _run_db(settings, args)
+    except HubError as exc:
+        print(f"wsop-hub: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2

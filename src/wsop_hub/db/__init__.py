@@ -1,0 +1,1 @@
+"""PostgreSQL access: metadata, engine, unit of work, repositories, migrations runner."""

@@ -1,0 +1,1 @@
+"""All SQL lives here. Repositories never commit: the unit of work does."""

@@ -1,0 +1,44 @@
+"""Monitoring events: anomalies and alerts, one open event per incident key."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wsop_hub.db.tables import monitoring_events
+from wsop_hub.domain.models import MonitoringEvent, MonitoringEventIn
+from wsop_hub.errors import NotFound
+
+
+class EventRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def record(self, event: MonitoringEventIn) -> MonitoringEvent | None:
+        """Insert the event; None when an open event with the same incident key exists."""
+        statement = (
+            insert(monitoring_events)
+            .values(**event.model_dump(mode="json"))
+            .on_conflict_do_nothing(
+                index_elements=[monitoring_events.c.incident_key],
+                index_where=text("NOT resolved AND incident_key IS NOT NULL"),
+            )
+            .returning(*monitoring_events.c)
+        )
+        row = (await self._conn.execute(statement)).mappings().first()
+        return MonitoringEvent.model_validate(dict(row)) if row is not None else None
+
+    async def get(self, event_id: int) -> MonitoringEvent:
+        row = (
+            (
+                await self._conn.execute(
+                    select(monitoring_events).where(monitoring_events.c.id == event_id)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound(f"monitoring event {event_id} does not exist")
+        return MonitoringEvent.model_validate(dict(row))

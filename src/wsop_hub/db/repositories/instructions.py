@@ -1,0 +1,403 @@
+"""Render instructions: every state change is a compare-and-set (ARCHITECTURE principles 2–4).
+
+Each mutating statement names the state it expects in its WHERE clause (status, and the
+attempt for anything a worker does) and returns the rows it changed; zero rows means
+someone else won and the caller backs off. `attempt` is the fencing token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, BIGINT, INTEGER
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wsop_hub.db.tables import instruction_history, render_instructions
+from wsop_hub.domain.enums import RenderStatus
+from wsop_hub.domain.models import HistoryEntry, RenderInstruction, RenderInstructionIn
+from wsop_hub.errors import NotFound
+
+_RETURNING = "RETURNING render_instructions.*"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of history to write: what changed, for which attempt, by whom, why."""
+
+    instruction_id: int
+    from_status: RenderStatus | None
+    to_status: RenderStatus
+    attempt: int
+    actor: str
+    reason: str | None = None
+
+
+def _instruction(row: Any) -> RenderInstruction:
+    return RenderInstruction.model_validate(dict(row))
+
+
+class InstructionRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def insert(
+        self, data: RenderInstructionIn, default_max_retries: int
+    ) -> tuple[RenderInstruction, bool]:
+        """Insert a pending instruction; with a dedup_key already used, return that one instead."""
+        values = data.model_dump(mode="json", exclude={"max_retries"})
+        values["max_retries"] = (
+            data.max_retries if data.max_retries is not None else default_max_retries
+        )
+        statement = pg_insert(render_instructions).values(**values)
+        if data.dedup_key is not None:
+            statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"])
+        row = (
+            (await self._conn.execute(statement.returning(*render_instructions.c)))
+            .mappings()
+            .first()
+        )
+        if row is not None:
+            return _instruction(row), True
+        existing = (
+            (
+                await self._conn.execute(
+                    select(render_instructions).where(
+                        render_instructions.c.dedup_key == data.dedup_key
+                    )
+                )
+            )
+            .mappings()
+            .one()
+        )
+        return _instruction(existing), False
+
+    async def get(self, instruction_id: int, *, for_update: bool = False) -> RenderInstruction:
+        statement = select(render_instructions).where(render_instructions.c.id == instruction_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = (await self._conn.execute(statement)).mappings().first()
+        if row is None:
+            raise NotFound(f"render instruction {instruction_id} does not exist")
+        return _instruction(row)
+
+    async def add_history(self, transitions: Sequence[Transition]) -> None:
+        if not transitions:
+            return
+        await self._conn.execute(
+            insert(instruction_history),
+            [
+                {
+                    "instruction_id": t.instruction_id,
+                    "from_status": t.from_status.value if t.from_status else None,
+                    "to_status": t.to_status.value,
+                    "attempt": t.attempt,
+                    "actor": t.actor,
+                    "reason": t.reason,
+                }
+                for t in transitions
+            ],
+        )
+
+    async def history(self, instruction_id: int) -> list[HistoryEntry]:
+        statement = (
+            select(instruction_history)
+            .where(instruction_history.c.instruction_id == instruction_id)
+            .order_by(instruction_history.c.at, instruction_history.c.id)
+        )
+        rows = (await self._conn.execute(statement)).mappings()
+        return [HistoryEntry.model_validate(dict(row)) for row in rows]
+
+    # -- worker side: claim, heartbeat, settle --------------------------------------------
+
+    async def claim(
+        self, instruction_id: int, worker_id: str, lease_s: float
+    ) -> RenderInstruction | None:
+        """pending → processing for this one job, if it is still pending and due."""
+        statement = text(
+            f"""
+            UPDATE render_instructions
+               SET status = 'processing', attempt = attempt + 1, worker_id = :worker_id,
+                   lease_expires_at = now() + make_interval(secs => :lease_s),
+                   started_at = now(), updated_at = now(), error_message = NULL
+             WHERE id = :id AND status = 'pending' AND available_at <= now()
+            {_RETURNING}
+            """
+        )
+        row = (
+            (
+                await self._conn.execute(
+                    statement, {"id": instruction_id, "worker_id": worker_id, "lease_s": lease_s}
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    async def claim_next(
+        self, worker_id: str, lease_s: float, limit: int = 1
+    ) -> list[RenderInstruction]:
+        """Claim the best pending jobs: priority, then age. Rows other claimers hold are skipped."""
+        statement = text(
+            f"""
+            UPDATE render_instructions
+               SET status = 'processing', attempt = attempt + 1, worker_id = :worker_id,
+                   lease_expires_at = now() + make_interval(secs => :lease_s),
+                   started_at = now(), updated_at = now(), error_message = NULL
+              FROM (SELECT id FROM render_instructions
+                     WHERE status = 'pending' AND available_at <= now()
+                     ORDER BY priority, created_at, id
+                     LIMIT :limit
+                     FOR UPDATE SKIP LOCKED) AS picked
+             WHERE render_instructions.id = picked.id
+            {_RETURNING}
+            """
+        )
+        rows = (
+            await self._conn.execute(
+                statement, {"worker_id": worker_id, "lease_s": lease_s, "limit": limit}
+            )
+        ).mappings()
+        return sorted(
+            (_instruction(r) for r in rows), key=lambda j: (j.priority, j.created_at, j.id)
+        )
+
+    async def extend_leases(
+        self, worker_id: str, held: Sequence[tuple[int, int]], lease_s: float
+    ) -> set[tuple[int, int]]:
+        """Heartbeat: extend the lease of each (id, attempt) this worker still holds.
+
+        Returns the pairs still held; a pair missing from the answer was cancelled or
+        reaped, and its render must stop without writing a result.
+        """
+        if not held:
+            return set()
+        statement = text(
+            """
+            UPDATE render_instructions AS ri
+               SET lease_expires_at = now() + make_interval(secs => :lease_s)
+              FROM unnest(:ids, :attempts) AS h(id, attempt)
+             WHERE ri.id = h.id AND ri.attempt = h.attempt
+               AND ri.status = 'processing' AND ri.worker_id = :worker_id
+            RETURNING ri.id, ri.attempt
+            """
+        ).bindparams(
+            bindparam("ids", type_=ARRAY(BIGINT)), bindparam("attempts", type_=ARRAY(INTEGER))
+        )
+        rows = await self._conn.execute(
+            statement,
+            {
+                "lease_s": lease_s,
+                "worker_id": worker_id,
+                "ids": [i for i, _ in held],
+                "attempts": [a for _, a in held],
+            },
+        )
+        return {(int(r[0]), int(r[1])) for r in rows}
+
+    async def complete(self, instruction_id: int, attempt: int) -> RenderInstruction | None:
+        """processing → completed, only for the attempt the caller holds (fencing)."""
+        statement = text(
+            f"""
+            UPDATE render_instructions
+               SET status = 'completed', completed_at = now(), updated_at = now(),
+                   lease_expires_at = NULL, next_retry_at = NULL
+             WHERE id = :id AND status = 'processing' AND attempt = :attempt
+            {_RETURNING}
+            """
+        )
+        row = (
+            (await self._conn.execute(statement, {"id": instruction_id, "attempt": attempt}))
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    async def fail(
+        self, instruction_id: int, attempt: int, error: str, retry_at: datetime | None
+    ) -> RenderInstruction | None:
+        """processing → failed for the held attempt; `retry_at` schedules the automatic retry."""
+        statement = text(
+            f"""
+            UPDATE render_instructions
+               SET status = 'failed', error_message = :error, updated_at = now(),
+                   completed_at = now(), lease_expires_at = NULL, next_retry_at = :retry_at
+             WHERE id = :id AND status = 'processing' AND attempt = :attempt
+            {_RETURNING}
+            """
+        )
+        row = (
+            (
+                await self._conn.execute(
+                    statement,
+                    {
+                        "id": instruction_id,
+                        "attempt": attempt,
+                        "error": error,
+                        "retry_at": retry_at,
+                    },
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    async def release(self, instruction_id: int, attempt: int) -> RenderInstruction | None:
+        """processing → pending without consuming a retry (graceful worker shutdown)."""
+        statement = text(
+            f"""
+            UPDATE render_instructions
+               SET status = 'pending', worker_id = NULL, lease_expires_at = NULL,
+                   started_at = NULL, updated_at = now(), available_at = now()
+             WHERE id = :id AND status = 'processing' AND attempt = :attempt
+            {_RETURNING}
+            """
+        )
+        row = (
+            (await self._conn.execute(statement, {"id": instruction_id, "attempt": attempt}))
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    # -- scheduler side: reaper, retry timer, sweeper ---------------------------------------
+
+    async def lock_expired_leases(self, limit: int) -> list[RenderInstruction]:
+        """Processing jobs whose lease ran out, locked for the reaper (others skipped)."""
+        statement = text(
+            """
+            SELECT * FROM render_instructions
+             WHERE status = 'processing' AND lease_expires_at < now()
+             ORDER BY lease_expires_at
+             LIMIT :limit
+             FOR UPDATE SKIP LOCKED
+            """
+        )
+        rows = (await self._conn.execute(statement, {"limit": limit})).mappings()
+        return [_instruction(r) for r in rows]
+
+    async def lock_due_retries(self, limit: int) -> list[RenderInstruction]:
+        statement = text(
+            """
+            SELECT * FROM render_instructions
+             WHERE status = 'failed' AND next_retry_at IS NOT NULL AND next_retry_at <= now()
+             ORDER BY next_retry_at
+             LIMIT :limit
+             FOR UPDATE SKIP LOCKED
+            """
+        )
+        rows = (await self._conn.execute(statement, {"limit": limit})).mappings()
+        return [_instruction(r) for r in rows]
+
+    async def requeue(
+        self,
+        instruction_id: int,
+        expected: RenderStatus,
+        *,
+        consume_retry: bool,
+        priority: int | None = None,
+    ) -> RenderInstruction | None:
+        """expected → pending (reaper, retry timer, admin retry); optionally counts a retry."""
+        statement = text(
+            f"""
+            UPDATE render_instructions
+               SET status = 'pending', worker_id = NULL, lease_expires_at = NULL,
+                   next_retry_at = NULL, started_at = NULL, completed_at = NULL,
+                   available_at = now(), updated_at = now(),
+                   retry_count = retry_count + CASE WHEN :consume THEN 1 ELSE 0 END,
+                   priority = COALESCE(:priority, priority)
+             WHERE id = :id AND status = :expected
+            {_RETURNING}
+            """
+        )
+        row = (
+            (
+                await self._conn.execute(
+                    statement,
+                    {
+                        "id": instruction_id,
+                        "expected": expected.value,
+                        "consume": consume_retry,
+                        "priority": priority,
+                    },
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    async def set_status(
+        self,
+        instruction_id: int,
+        expected: RenderStatus,
+        target: RenderStatus,
+        error: str | None = None,
+    ) -> RenderInstruction | None:
+        """A plain compare-and-set of the status (cancel, final failure by the reaper)."""
+        statement = text(
+            f"""
+            UPDATE render_instructions
+               SET status = :target, updated_at = now(), lease_expires_at = NULL,
+                   next_retry_at = NULL,
+                   error_message = COALESCE(:error, error_message),
+                   completed_at = CASE WHEN :target IN ('completed', 'failed', 'cancelled')
+                                       THEN now() ELSE completed_at END
+             WHERE id = :id AND status = :expected
+            {_RETURNING}
+            """
+        )
+        row = (
+            (
+                await self._conn.execute(
+                    statement,
+                    {
+                        "id": instruction_id,
+                        "expected": expected.value,
+                        "target": target.value,
+                        "error": error,
+                    },
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    async def pending_unclaimed_since(
+        self, older_than_s: float, limit: int
+    ) -> list[tuple[int, int]]:
+        """(id, priority) of due pending jobs nobody claimed for `older_than_s` (sweeper)."""
+        statement = text(
+            """
+            SELECT id, priority FROM render_instructions
+             WHERE status = 'pending' AND available_at <= now()
+               AND updated_at < now() - make_interval(secs => :older_than_s)
+             ORDER BY priority, created_at, id
+             LIMIT :limit
+            """
+        )
+        rows = await self._conn.execute(statement, {"older_than_s": older_than_s, "limit": limit})
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    async def touch(self, ids: Sequence[int]) -> None:
+        """Mark pending jobs as just re-announced, so the sweeper waits another bound."""
+        if ids:
+            await self._conn.execute(
+                text(
+                    "UPDATE render_instructions SET updated_at = now() WHERE id = ANY(:ids) AND status = 'pending'"
+                ).bindparams(bindparam("ids", type_=ARRAY(BIGINT))),
+                {"ids": list(ids)},
+            )
+
+    async def counts_by_status(self) -> dict[str, int]:
+        rows = await self._conn.execute(
+            text("SELECT status, count(*) FROM render_instructions GROUP BY status")
+        )
+        return {str(r[0]): int(r[1]) for r in rows}

@@ -1,0 +1,78 @@
+"""Unit of work: one connection, one transaction, the repositories that share it.
+
+The transaction boundary is visible in the service (`async with UnitOfWork(engine) as uow:
+... await uow.commit()`); leaving the block without commit rolls back.
+"""
+
+from __future__ import annotations
+
+import json
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+
+from wsop_hub.db.repositories.events import EventRepository
+from wsop_hub.db.repositories.hands import HandRepository
+from wsop_hub.db.repositories.instructions import InstructionRepository
+from wsop_hub.db.repositories.outbox import OutboxRepository
+from wsop_hub.db.repositories.workers import WorkerRepository
+
+
+class UnitOfWork:
+    hands: HandRepository
+    instructions: InstructionRepository
+    events: EventRepository
+    outbox: OutboxRepository
+    workers: WorkerRepository
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._transaction: AsyncTransaction | None = None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        assert self._connection is not None, "UnitOfWork used outside `async with`"
+        return self._connection
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._connection = await self._engine.connect()
+        self._transaction = await self._connection.begin()
+        conn = self._connection
+        self.hands = HandRepository(conn)
+        self.instructions = InstructionRepository(conn)
+        self.events = EventRepository(conn)
+        self.outbox = OutboxRepository(conn)
+        self.workers = WorkerRepository(conn)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._transaction is not None and self._transaction.is_active:
+                await self._transaction.rollback()
+        finally:
+            if self._connection is not None:
+                await self._connection.close()
+            self._connection = None
+            self._transaction = None
+
+    async def commit(self) -> None:
+        assert self._transaction is not None
+        await self._transaction.commit()
+
+    async def rollback(self) -> None:
+        assert self._transaction is not None
+        await self._transaction.rollback()
+
+    async def notify(self, channel: str, payload: dict[str, Any]) -> None:
+        """pg_notify inside the transaction: delivered to listeners only if it commits."""
+        await self.connection.execute(
+            select(func.pg_notify(channel, json.dumps(payload, default=str)))
+        )

@@ -1,0 +1,1 @@
+"""Process runtime: embedded engines, start-up checks, the `up` supervisor."""

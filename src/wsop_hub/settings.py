@@ -1,0 +1,107 @@
+"""One Settings object, read once from the environment and `.env`, passed down explicitly."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Passwords that must never guard a production hub.
+DEFAULT_PASSWORDS = frozenset({"", "admin", "password", "changeme", "change-me", "secret", "wsop"})
+
+
+class HubEnv(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every knob of the hub. Environment names are the field names in upper case."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    hub_env: HubEnv = HubEnv.DEVELOPMENT
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; empty starts an embedded PostgreSQL 16"
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis URL; empty starts an embedded redis-server"
+    )
+    hub_data_dir: Path = Path(".hub")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    dashboard_username: str = "admin"
+    dashboard_password: str = ""
+    hub_api_keys: str = Field(default="", description="comma-separated API keys for X-API-Key")
+
+    hub_redis_prefix: str = "wsop:"
+    hub_lease_s: float = Field(default=60.0, gt=0)
+    hub_heartbeat_interval_s: float = Field(default=10.0, gt=0)
+    hub_reaper_interval_s: float = Field(default=15.0, gt=0)
+    hub_sweeper_after_s: float = Field(default=30.0, gt=0)
+    hub_retry_backoff_base_s: float = Field(default=60.0, ge=0)
+    hub_max_retries: int = Field(default=3, ge=0)
+    hub_db_connect_timeout_s: float = Field(default=5.0, gt=0)
+    hub_log_level: str = "INFO"
+
+    @field_validator("database_url", "redis_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = urlsplit(value).scheme
+        if scheme not in {"postgres", "postgresql", "postgresql+asyncpg"}:
+            raise ValueError(f"DATABASE_URL must start with postgresql:// (got scheme {scheme!r})")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = urlsplit(value).scheme
+        if scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError(f"REDIS_URL must start with redis:// (got scheme {scheme!r})")
+        return value
+
+    @property
+    def api_keys(self) -> list[str]:
+        return [key.strip() for key in self.hub_api_keys.split(",") if key.strip()]
+
+    @property
+    def is_production(self) -> bool:
+        return self.hub_env is HubEnv.PRODUCTION
+
+    def credential_problems(self) -> list[str]:
+        """What is wrong with the credentials for a production start (empty list: fine)."""
+        problems = []
+        if not self.dashboard_username.strip():
+            problems.append("DASHBOARD_USERNAME is empty")
+        if self.dashboard_password.strip().lower() in DEFAULT_PASSWORDS:
+            problems.append("DASHBOARD_PASSWORD is empty or a well-known default")
+        elif len(self.dashboard_password) < 12:
+            problems.append("DASHBOARD_PASSWORD is shorter than 12 characters")
+        if any(len(key) < 16 for key in self.api_keys):
+            problems.append("every HUB_API_KEYS entry must be at least 16 characters")
+        return problems
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The SQLAlchemy form (asyncpg driver) of a PostgreSQL URL."""
+    scheme, _, rest = url.partition("://")
+    return f"postgresql+asyncpg://{rest}" if scheme != "postgresql+asyncpg" else url
+
+
+def asyncpg_url(url: str) -> str:
+    """The plain libpq form of a PostgreSQL URL, for asyncpg.connect (LISTEN/NOTIFY)."""
+    _, _, rest = url.partition("://")
+    return f"postgresql://{rest}"
