@@ -44,6 +44,10 @@ async def upgrade_async(database_url: str, revision: str = "head") -> None:
     await asyncio.to_thread(upgrade, database_url, revision)
 
 
+async def downgrade_async(database_url: str, revision: str) -> None:
+    await asyncio.to_thread(downgrade, database_url, revision)
+
+
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The revision the database is at; None for an empty (unmigrated) database."""
     async with engine.connect() as connection:
