@@ -30,6 +30,26 @@ def _parser() -> argparse.ArgumentParser:
         help="run the whole hub on this machine (embedded PostgreSQL/Redis when no URLs are set)",
     )
     sub.add_parser("api", help="run the HTTP API role (needs DATABASE_URL and REDIS_URL)")
+    worker = sub.add_parser(
+        "worker", help="run a render worker: consume the render queue, claim, render, settle"
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="jobs rendered at once by this process (default 4)",
+    )
+    worker.add_argument(
+        "--backend",
+        default="noop",
+        metavar="NAME",
+        help="render backend: noop, sleep, or module:factory (default noop)",
+    )
+    sub.add_parser(
+        "scheduler",
+        help="run the outbox relay, reaper, retry timer and sweeper",
+    )
 
     db = sub.add_parser("db", help="database migrations (needs DATABASE_URL)")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -88,6 +108,26 @@ def _run_api(settings: Settings) -> int:
     return 0
 
 
+def _run_dispatch_role(settings: Settings, args: argparse.Namespace) -> int:
+    from wsop_hub.runtime.roles import run_scheduler, run_worker
+
+    database_url = _require_url(settings.database_url, "DATABASE_URL")
+    redis_url = _require_url(settings.redis_url, "REDIS_URL")
+    if args.command == "worker":
+        if args.concurrency < 1:
+            raise ConfigError("--concurrency must be at least 1")
+        return asyncio.run(
+            run_worker(
+                settings,
+                database_url,
+                redis_url,
+                concurrency=args.concurrency,
+                backend=args.backend,
+            )
+        )
+    return asyncio.run(run_scheduler(settings, database_url, redis_url))
+
+
 def _run_db(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -125,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             return Supervisor(settings).run()
         if args.command == "api":
             return _run_api(settings)
+        if args.command in ("worker", "scheduler"):
+            return _run_dispatch_role(settings, args)
         if args.command == "db":
             return _run_db(settings, args)
     except HubError as exc:

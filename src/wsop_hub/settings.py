@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     hub_sweeper_after_s: float = Field(default=30.0, gt=0)
     hub_retry_backoff_base_s: float = Field(default=60.0, ge=0)
     hub_max_retries: int = Field(default=3, ge=0)
+    hub_shutdown_grace_s: float = Field(
+        default=20.0,
+        ge=0,
+        description="a stopping worker waits this long before releasing its jobs",
+    )
     hub_db_connect_timeout_s: float = Field(default=5.0, gt=0)
     hub_log_level: str = "INFO"
 

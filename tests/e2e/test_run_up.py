@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.hubproc import REPO, HubProcess, hub_env
+from tests.e2e.hubproc import REPO, HubProcess, hub_env, wait_for
 from wsop_hub.runtime.embedded import free_port
 
 pytestmark = pytest.mark.e2e
@@ -30,6 +30,22 @@ def test_run_up_embedded_serves_authenticated_api_and_stops_cleanly(tmp_path: Pa
         answer = httpx.get(hub.base_url + "/api/me", auth=("admin", password))
         assert answer.status_code == 200 and answer.json()["name"] == "admin"
         assert _postmaster_running(data_dir)
+
+        created = httpx.post(
+            hub.base_url + "/api/instructions",
+            auth=("admin", password),
+            json={"template_name": "Payouts", "trigger_type": "payouts"},
+        )
+        assert created.status_code == 201, created.text
+        job_id = created.json()["id"]
+
+        def completed() -> bool:
+            detail = httpx.get(
+                f"{hub.base_url}/api/instructions/{job_id}", auth=("admin", password)
+            )
+            return detail.json()["instruction"]["status"] == "completed"
+
+        wait_for(completed, 30, "the hub's own worker to complete a job")
     finally:
         code = hub.stop()
     assert code == 0, hub.output()

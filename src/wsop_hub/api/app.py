@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from wsop_hub import __version__
 from wsop_hub.api.auth import Authenticator
 from wsop_hub.api.deps import require_principal
-from wsop_hub.api.routes import health, me
+from wsop_hub.api.routes import health, instructions, me
 from wsop_hub.api.state import HubState
 from wsop_hub.db.engine import create_engine
 from wsop_hub.errors import Conflict, HubError, InvalidInput, NotFound, Unavailable
@@ -26,6 +26,7 @@ def api_router() -> APIRouter:
     """Every route under /api; authentication is a router dependency, so none can skip it."""
     router = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
     router.include_router(me.router)
+    router.include_router(instructions.router)
     return router
 
 

@@ -33,7 +33,11 @@ from wsop_hub.settings import Settings
 log = logging.getLogger(__name__)
 
 #: Roles `up` runs, each as `python -m wsop_hub <role> ...`.
-DEFAULT_ROLES: tuple[tuple[str, ...], ...] = (("api",),)
+DEFAULT_ROLES: tuple[tuple[str, ...], ...] = (
+    ("api",),
+    ("scheduler",),
+    ("worker", "--concurrency", "2"),
+)
 STOP_GRACE_S = 30.0
 MAX_RESTART_BACKOFF_S = 30.0
 

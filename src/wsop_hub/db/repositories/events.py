@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,3 +42,15 @@ class EventRepository:
         if row is None:
             raise NotFound(f"monitoring event {event_id} does not exist")
         return MonitoringEvent.model_validate(dict(row))
+
+    async def resolve_incident(self, incident_key: str, resolved_by: str, notes: str) -> int:
+        """Close the open event of this incident (the condition cleared); returns rows closed."""
+        result = await self._conn.execute(
+            update(monitoring_events)
+            .where(
+                monitoring_events.c.incident_key == incident_key,
+                monitoring_events.c.resolved.is_(False),
+            )
+            .values(resolved=True, resolved_at=func.now(), resolved_by=resolved_by, notes=notes)
+        )
+        return int(result.rowcount or 0)

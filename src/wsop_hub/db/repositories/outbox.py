@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wsop_hub.db.tables import outbox
@@ -42,3 +42,12 @@ class OutboxRepository:
     async def count_unpublished(self) -> int:
         statement = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
         return int((await self._conn.execute(statement)).scalar_one())
+
+    async def prune_published(self, retention_s: float) -> int:
+        result = await self._conn.execute(
+            delete(outbox).where(
+                outbox.c.published_at < func.now() - text("make_interval(secs => :retention_s)")
+            ),
+            {"retention_s": retention_s},
+        )
+        return int(result.rowcount or 0)

@@ -1,0 +1,1 @@
+"""Job dispatch: outbox relay, stream consumer, claim/lease/heartbeat, reaper, sweeper, retries."""

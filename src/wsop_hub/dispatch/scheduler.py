@@ -1,0 +1,96 @@
+"""`wsop-hub scheduler`: the outbox relay and the periodic recovery loops in one process.
+
+Each loop is independent: one failing iteration is logged (and recorded as a monitoring
+event when PostgreSQL is there to take it) and the loop goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from wsop_hub.db.uow import UnitOfWork
+from wsop_hub.dispatch.outage import DB_ERRORS
+from wsop_hub.dispatch.reaper import reap_expired_leases
+from wsop_hub.dispatch.relay import OutboxRelay
+from wsop_hub.dispatch.retry_timer import release_due_retries
+from wsop_hub.dispatch.sweeper import prune_outbox, sweep_unclaimed
+from wsop_hub.domain.enums import Severity
+from wsop_hub.domain.models import MonitoringEventIn
+from wsop_hub.redis_keys import RedisKeys
+from wsop_hub.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RETRY_TIMER_INTERVAL_S = 1.0
+PRUNE_INTERVAL_S = 3600.0
+
+
+class Scheduler:
+    def __init__(
+        self, engine: AsyncEngine, redis: Redis, settings: Settings, database_url: str
+    ) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._stopping = asyncio.Event()
+        self.relay = OutboxRelay(engine, redis, RedisKeys(settings.hub_redis_prefix), database_url)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.relay.stop()
+
+    async def run(self) -> None:
+        s = self._settings
+        loops = [
+            self.relay.run(),
+            self._every(
+                "reaper", s.hub_reaper_interval_s, lambda: reap_expired_leases(self._engine)
+            ),
+            self._every(
+                "retry-timer", RETRY_TIMER_INTERVAL_S, lambda: release_due_retries(self._engine)
+            ),
+            self._every(
+                "sweeper",
+                max(s.hub_sweeper_after_s / 2, 1.0),
+                lambda: sweep_unclaimed(self._engine, s.hub_sweeper_after_s),
+            ),
+            self._every("outbox-prune", PRUNE_INTERVAL_S, lambda: prune_outbox(self._engine)),
+        ]
+        await asyncio.gather(*loops)
+
+    async def _every(
+        self, name: str, interval_s: float, action: Callable[[], Awaitable[int]]
+    ) -> None:
+        while not self._stopping.is_set():
+            try:
+                await action()
+            except DB_ERRORS as exc:
+                log.warning(
+                    "%s: PostgreSQL unavailable (%s); next try in %.0f s", name, exc, interval_s
+                )
+            except Exception as exc:  # noqa: BLE001 - a loop never dies on one bad iteration
+                log.exception("%s: iteration failed", name)
+                await self._record_failure(name, exc)
+            try:
+                await asyncio.wait_for(self._stopping.wait(), timeout=interval_s)
+            except TimeoutError:
+                pass
+
+    async def _record_failure(self, name: str, exc: Exception) -> None:
+        try:
+            async with UnitOfWork(self._engine) as uow:
+                await uow.events.record(
+                    MonitoringEventIn(
+                        event_type="scheduler_error",
+                        severity=Severity.ERROR,
+                        source=name,
+                        message=f"{exc.__class__.__name__}: {exc}"[:2000],
+                    )
+                )
+                await uow.commit()
+        except Exception:  # noqa: BLE001
+            log.exception("%s: could not record the failure", name)
