@@ -85,7 +85,7 @@ async def test_failures_back_off_60_120_240_then_fail_for_good(harness: Harness)
     delays = []
     for retry in range(4):
         await eventually(
-            lambda: _failed_attempt(harness, job.id, retry + 1), what=f"attempt {retry + 1} failed"
+            lambda n=retry + 1: _failed_attempt(harness, job.id, n), what=f"attempt {retry + 1} failed"
         )
         async with UnitOfWork(harness.engine) as uow:
             failed = await uow.instructions.get(job.id)
