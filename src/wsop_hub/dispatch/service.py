@@ -50,13 +50,9 @@ async def create_instruction(
     With a `dedup_key` seen before, returns the existing instruction and writes nothing.
     """
     async with UnitOfWork(engine) as uow:
-        job, created = await uow.instructions.insert(data, default_max_retries)
-        if created:
-            await uow.instructions.add_history(
-                [Transition(job.id, None, RenderStatus.PENDING, job.attempt, actor, "created")]
-            )
-            await announce(uow, job)
-            await publish_change(uow, job)
+        job = await uow.instructions.create_announced(data, default_max_retries, actor)
+        if job is None:  # dedup_key seen before
+            job, _ = await uow.instructions.insert(data, default_max_retries)
         await uow.commit()
     return job
 

@@ -19,7 +19,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
@@ -27,10 +26,9 @@ from redis.exceptions import ResponseError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.db.repositories.instructions import Transition
-from wsop_hub.db.tables import render_outputs
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.dispatch.backends import JobContext, PermanentRenderError, RenderBackend, RenderResult
-from wsop_hub.dispatch.channels import EVENTS_CHANNEL
+from wsop_hub.dispatch.claims import ClaimStore
 from wsop_hub.dispatch.outage import DB_ERRORS, REDIS_ERRORS, OutageTracker
 from wsop_hub.dispatch.service import announce, publish_change
 from wsop_hub.domain.enums import RenderStatus
@@ -78,10 +76,12 @@ class Worker:
         keys: RedisKeys,
         backend: RenderBackend,
         config: WorkerConfig,
+        claims: ClaimStore,
         *,
         worker_id: str | None = None,
     ) -> None:
         self._engine = engine
+        self._claims = claims
         self._redis = redis
         self._keys = keys
         self._backend = backend
@@ -205,6 +205,8 @@ class Worker:
         if now - self._last_redis_probe >= self.config.redis_probe_every_s:
             self._last_redis_probe = now
             try:
+                # Connections pooled before the outage are dead; start from fresh ones.
+                await self._redis.connection_pool.disconnect()
                 await self._redis.ping()
                 await self._ensure_group()
             except REDIS_ERRORS:
@@ -220,24 +222,7 @@ class Worker:
             await self._pause(self.config.fallback_poll_s)
 
     async def _claim(self, count: int) -> list[RenderInstruction]:
-        async with UnitOfWork(self._engine) as uow:
-            jobs = await uow.instructions.claim_next(self.worker_id, self.config.lease_s, count)
-            await uow.instructions.add_history(
-                [
-                    Transition(
-                        j.id,
-                        RenderStatus.PENDING,
-                        RenderStatus.PROCESSING,
-                        j.attempt,
-                        self.worker_id,
-                    )
-                    for j in jobs
-                ]
-            )
-            for job in jobs:
-                await publish_change(uow, job)
-            await uow.commit()
-        return jobs
+        return await self._claims.claim_next(self.worker_id, self.config.lease_s, count)
 
     # -- running a job --------------------------------------------------------------------
 
@@ -272,48 +257,11 @@ class Worker:
     async def _settle_success(self, entry: RunningJob, result: RenderResult | None) -> None:
         job = entry.job
         duration_ms = int((time.monotonic() - entry.started_monotonic) * 1000)
-
-        async def complete() -> RenderInstruction | None:
-            async with UnitOfWork(self._engine) as uow:
-                done = await uow.instructions.complete(job.id, job.attempt)
-                if done is None:
-                    return None  # fenced out: a newer attempt or a cancel owns the job
-                await uow.instructions.add_history(
-                    [
-                        Transition(
-                            job.id,
-                            RenderStatus.PROCESSING,
-                            RenderStatus.COMPLETED,
-                            job.attempt,
-                            self.worker_id,
-                        )
-                    ]
-                )
-                if result is not None:
-                    await uow.connection.execute(
-                        render_outputs.insert().values(
-                            instruction_id=job.id,
-                            attempt=job.attempt,
-                            output_path=result.output_path,
-                            file_size=result.file_size,
-                            frame_count=result.frame_count,
-                            render_duration_ms=duration_ms,
-                            status="completed",
-                            completed_at=datetime.now(UTC),
-                        )
-                    )
-                    await uow.notify(
-                        EVENTS_CHANNEL,
-                        {
-                            "type": "render_completed",
-                            "data": {"instruction_id": job.id, "output_path": result.output_path},
-                        },
-                    )
-                await publish_change(uow, done)
-                await uow.commit()
-                return done
-
-        done = await self._settle(entry, complete, "complete")
+        done = await self._settle(
+            entry,
+            lambda: self._claims.complete(job, self.worker_id, result, duration_ms),
+            "complete",
+        )
         if done is None:
             log.warning(
                 "%s: job %d attempt %d no longer ours; result discarded",
@@ -326,41 +274,14 @@ class Worker:
 
     async def _settle_failure(self, entry: RunningJob, error: str, *, retryable: bool) -> None:
         job = entry.job
-        retry_left = retryable and job.retry_count < job.max_retries
-        retry_at = (
-            datetime.now(UTC)
-            + timedelta(seconds=retry_delay_s(self.config.retry_backoff_base_s, job.retry_count))
-            if retry_left
+        retry_in_s = (
+            retry_delay_s(self.config.retry_backoff_base_s, job.retry_count)
+            if retryable and job.retry_count < job.max_retries
             else None
         )
-        reason = (
-            error
-            if retry_at is None
-            else f"{error} (retry {job.retry_count + 1} at {retry_at:%H:%M:%S} UTC)"
+        await self._settle(
+            entry, lambda: self._claims.fail(job, self.worker_id, error, retry_in_s), "fail"
         )
-
-        async def fail() -> RenderInstruction | None:
-            async with UnitOfWork(self._engine) as uow:
-                failed = await uow.instructions.fail(job.id, job.attempt, error[:2000], retry_at)
-                if failed is None:
-                    return None
-                await uow.instructions.add_history(
-                    [
-                        Transition(
-                            job.id,
-                            RenderStatus.PROCESSING,
-                            RenderStatus.FAILED,
-                            job.attempt,
-                            self.worker_id,
-                            reason[:2000],
-                        )
-                    ]
-                )
-                await publish_change(uow, failed)
-                await uow.commit()
-                return failed
-
-        await self._settle(entry, fail, "fail")
 
     async def _settle(
         self, entry: RunningJob, write: Callable[[], Awaitable[T]], what: str
@@ -408,10 +329,8 @@ class Worker:
         held = [
             (job_id, e.job.attempt) for job_id, e in self.running.items() if e.state == "running"
         ]
+        still_held = await self._claims.extend_leases(self.worker_id, held, self.config.lease_s)
         async with UnitOfWork(self._engine) as uow:
-            still_held = await uow.instructions.extend_leases(
-                self.worker_id, held, self.config.lease_s
-            )
             registered = await uow.workers.heartbeat(
                 self.worker_id,
                 [i for i, _ in held],

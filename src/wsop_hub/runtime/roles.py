@@ -12,6 +12,7 @@ from redis.retry import Retry
 
 from wsop_hub.db.engine import create_engine
 from wsop_hub.dispatch.backends import load_backend
+from wsop_hub.dispatch.claims import ClaimStore, create_pool
 from wsop_hub.dispatch.scheduler import Scheduler
 from wsop_hub.dispatch.worker import Worker, WorkerConfig
 from wsop_hub.redis_keys import RedisKeys
@@ -49,20 +50,19 @@ def _on_stop_signals(stop: object) -> None:
 async def run_worker(
     settings: Settings, database_url: str, redis_url: str, *, concurrency: int, backend: str
 ) -> int:
-    engine = create_engine(
-        database_url, pool_size=concurrency + 2, application_name="wsop-hub-worker"
-    )
+    engine = create_engine(database_url, pool_size=2, application_name="wsop-hub-worker")
+    pool = await create_pool(database_url, max_size=concurrency + 2)
     config = worker_config(settings, concurrency)
     redis = redis_client(redis_url, read_timeout_s=config.block_ms / 1000 + 5)
-    worker = Worker(
-        engine, redis, RedisKeys(settings.hub_redis_prefix), load_backend(backend), config
-    )
+    keys = RedisKeys(settings.hub_redis_prefix)
+    worker = Worker(engine, redis, keys, load_backend(backend), config, ClaimStore(pool))
     _on_stop_signals(worker.stop)
     log.info("worker %s: concurrency %d, backend %s", worker.worker_id, concurrency, backend)
     try:
         await worker.run()
     finally:
         await redis.aclose()
+        await pool.close()
         await engine.dispose()
     log.info("worker %s stopped", worker.worker_id)
     return 0

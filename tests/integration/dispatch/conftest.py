@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import instruction_in
 from wsop_hub.dispatch.backends import RenderBackend, SleepBackend
+from wsop_hub.dispatch.claims import ClaimStore, create_pool
 from wsop_hub.dispatch.relay import OutboxRelay
 from wsop_hub.dispatch.service import create_instruction
 from wsop_hub.dispatch.worker import Worker, WorkerConfig
@@ -51,9 +52,15 @@ class Harness:
     """Starts relays and workers as tasks; stops them all at the end of the test."""
 
     def __init__(
-        self, engine: AsyncEngine, redis: Redis, keys: RedisKeys, database_url: str
+        self,
+        engine: AsyncEngine,
+        redis: Redis,
+        keys: RedisKeys,
+        database_url: str,
+        claims: ClaimStore,
     ) -> None:
         self.engine, self.redis, self.keys, self.database_url = engine, redis, keys, database_url
+        self.claims = claims
         self._tasks: list[tuple[Any, asyncio.Task[None]]] = []
 
     def relay(self, redis: Redis | None = None) -> OutboxRelay:
@@ -67,7 +74,9 @@ class Harness:
         self, backend: RenderBackend | None = None, redis: Redis | None = None, **config: Any
     ) -> Worker:
         cfg = WorkerConfig(**{**FAST.__dict__, **config})
-        worker = Worker(self.engine, redis or self.redis, self.keys, backend or SleepBackend(), cfg)
+        worker = Worker(
+            self.engine, redis or self.redis, self.keys, backend or SleepBackend(), cfg, self.claims
+        )
         self._tasks.append((worker, asyncio.create_task(worker.run())))
         return worker
 
@@ -119,9 +128,16 @@ class Harness:
 
 
 @pytest.fixture
+async def claims(database_url: str) -> AsyncIterator[ClaimStore]:
+    pool = await create_pool(database_url, max_size=10)
+    yield ClaimStore(pool)
+    await pool.close()
+
+
+@pytest.fixture
 async def harness(
-    engine: AsyncEngine, fast_redis: Redis, keys: RedisKeys, database_url: str
+    engine: AsyncEngine, fast_redis: Redis, keys: RedisKeys, database_url: str, claims: ClaimStore
 ) -> AsyncIterator[Harness]:
-    h = Harness(engine, fast_redis, keys, database_url)
+    h = Harness(engine, fast_redis, keys, database_url, claims)
     yield h
     await h.stop_all()

@@ -8,7 +8,6 @@ from sqlalchemy import text
 
 from tests.integration.dispatch.conftest import Harness
 from tests.waiting import eventually
-from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.dispatch.backends import SleepBackend
 from wsop_hub.dispatch.reaper import reap_expired_leases
 from wsop_hub.redis_keys import RENDER_GROUP
@@ -47,13 +46,10 @@ async def _no_pending(harness: Harness) -> bool:
 
 
 async def test_concurrent_claims_of_one_job_have_one_winner(harness: Harness) -> None:
-    job = await harness.create()
+    await harness.create()
 
     async def claim(worker_id: str) -> int:
-        async with UnitOfWork(harness.engine) as uow:
-            won = await uow.instructions.claim(job.id, worker_id, 30)
-            await uow.commit()
-        return 1 if won else 0
+        return len(await harness.claims.claim_next(worker_id, 30, 1))
 
     wins = await asyncio.gather(*(claim(f"w{i}") for i in range(10)))
     assert sum(wins) == 1
@@ -77,21 +73,22 @@ async def test_stale_message_for_a_completed_job_is_acknowledged_and_ignored(
 
 async def test_a_worker_whose_lease_expired_cannot_complete(harness: Harness) -> None:
     job = await harness.create()
-    async with UnitOfWork(harness.engine) as uow:
-        first = await uow.instructions.claim(job.id, "old-worker", 30)
-        await uow.commit()
-    assert first is not None and first.attempt == 1
+    [first] = await harness.claims.claim_next("old-worker", 30, 1)
+    assert first.id == job.id and first.attempt == 1
     await _expire(harness, job.id)
     assert await reap_expired_leases(harness.engine) == 1
-    async with UnitOfWork(harness.engine) as uow:
-        second = await uow.instructions.claim(job.id, "new-worker", 30)
-        await uow.commit()
-    assert second is not None and second.attempt == 2
-    async with UnitOfWork(harness.engine) as uow:
-        assert await uow.instructions.complete(job.id, attempt=1) is None, "fenced out"
-        assert await uow.instructions.fail(job.id, 1, "late", None) is None
-        assert await uow.instructions.complete(job.id, attempt=2) is not None
-        await uow.commit()
+    [second] = await harness.claims.claim_next("new-worker", 30, 1)
+    assert second.attempt == 2
+    assert await harness.claims.complete(first, "old-worker", None, 5) is None, "fenced out"
+    assert await harness.claims.fail(first, "old-worker", "late", None) is None
+    assert await harness.claims.complete(second, "new-worker", None, 5) is not None
+    assert (
+        await harness.count(
+            "SELECT count(*) FROM instruction_history WHERE instruction_id = :id AND to_status = 'completed'",
+            id=job.id,
+        )
+        == 1
+    )
 
 
 async def _expire(harness: Harness, job_id: int) -> None:

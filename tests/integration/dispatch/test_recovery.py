@@ -16,9 +16,8 @@ from wsop_hub.errors import Conflict
 
 
 async def _claim_as_dead_worker(harness: Harness, job_id: int) -> None:
-    async with UnitOfWork(harness.engine) as uow:
-        assert await uow.instructions.claim(job_id, "dead-worker", 30) is not None
-        await uow.commit()
+    [claimed] = await harness.claims.claim_next("dead-worker", 30, 1)
+    assert claimed.id == job_id
     async with harness.engine.begin() as conn:
         await conn.execute(
             text(
@@ -71,9 +70,7 @@ async def test_reaper_fails_a_job_whose_retries_are_exhausted(harness: Harness) 
 
 async def test_reaper_leaves_live_leases_alone(harness: Harness) -> None:
     job = await harness.create()
-    async with UnitOfWork(harness.engine) as uow:
-        await uow.instructions.claim(job.id, "live-worker", 60)
-        await uow.commit()
+    await harness.claims.claim_next("live-worker", 60, 1)
     assert await reap_expired_leases(harness.engine) == 0
     assert await harness.status(job.id) == "processing"
 
@@ -85,7 +82,8 @@ async def test_failures_back_off_60_120_240_then_fail_for_good(harness: Harness)
     delays = []
     for retry in range(4):
         await eventually(
-            lambda n=retry + 1: _failed_attempt(harness, job.id, n), what=f"attempt {retry + 1} failed"
+            lambda n=retry + 1: _failed_attempt(harness, job.id, n),
+            what=f"attempt {retry + 1} failed",
         )
         async with UnitOfWork(harness.engine) as uow:
             failed = await uow.instructions.get(job.id)

@@ -7,17 +7,18 @@ someone else won and the caller backs off. `attempt` is the fencing token.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, BIGINT, INTEGER
+from sqlalchemy.dialects.postgresql import ARRAY, BIGINT
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wsop_hub.db.tables import instruction_history, render_instructions
+from wsop_hub.dispatch.channels import OUTBOX_CHANNEL, TOPIC_RENDER, instruction_event_sql
 from wsop_hub.domain.enums import RenderStatus
 from wsop_hub.domain.models import HistoryEntry, RenderInstruction, RenderInstructionIn
 from wsop_hub.errors import NotFound
@@ -35,6 +36,28 @@ class Transition:
     attempt: int
     actor: str
     reason: str | None = None
+
+
+_CREATE_ANNOUNCED = text(f"""
+WITH created AS (
+    INSERT INTO render_instructions (template_name, layer_data, output_settings, priority,
+                                     trigger_type, trigger_id, hand_id, dedup_key, max_retries)
+    VALUES (:template_name, CAST(:layer_data AS jsonb), CAST(:output_settings AS jsonb), :priority,
+            :trigger_type, :trigger_id, :hand_id, :dedup_key, :max_retries)
+    ON CONFLICT (dedup_key) DO NOTHING
+    RETURNING *
+), history AS (
+    INSERT INTO instruction_history (instruction_id, from_status, to_status, attempt, actor, reason)
+    SELECT id, NULL, 'pending', attempt, :actor, 'created' FROM created
+), announced AS (
+    INSERT INTO outbox (topic, instruction_id, payload)
+    SELECT '{TOPIC_RENDER}', id, jsonb_build_object('id', id, 'priority', priority) FROM created
+)
+SELECT created.*,
+       pg_notify('{OUTBOX_CHANNEL}', json_build_object('id', created.id)::text) AS _wake,
+       {instruction_event_sql("created")} AS _event
+  FROM created
+""")
 
 
 def _instruction(row: Any) -> RenderInstruction:
@@ -76,6 +99,27 @@ class InstructionRepository:
         )
         return _instruction(existing), False
 
+    async def create_announced(
+        self, data: RenderInstructionIn, default_max_retries: int, actor: str
+    ) -> RenderInstruction | None:
+        """Insert a pending instruction with its history row, its outbox row and both
+        notifications, in one statement (the create hot path). None when the dedup_key
+        is already taken."""
+        values = data.model_dump(mode="json", exclude={"max_retries"})
+        params = {
+            **values,
+            "layer_data": json.dumps(values["layer_data"]),
+            "output_settings": json.dumps(values["output_settings"]),
+            "max_retries": data.max_retries
+            if data.max_retries is not None
+            else default_max_retries,
+            "actor": actor,
+        }
+        row = (await self._conn.execute(_CREATE_ANNOUNCED, params)).mappings().first()
+        if row is None:
+            return None
+        return _instruction({k: v for k, v in row.items() if not k.startswith("_")})
+
     async def get(self, instruction_id: int, *, for_update: bool = False) -> RenderInstruction:
         statement = select(render_instructions).where(render_instructions.c.id == instruction_id)
         if for_update:
@@ -112,141 +156,7 @@ class InstructionRepository:
         rows = (await self._conn.execute(statement)).mappings()
         return [HistoryEntry.model_validate(dict(row)) for row in rows]
 
-    # -- worker side: claim, heartbeat, settle --------------------------------------------
-
-    async def claim(
-        self, instruction_id: int, worker_id: str, lease_s: float
-    ) -> RenderInstruction | None:
-        """pending → processing for this one job, if it is still pending and due."""
-        statement = text(
-            f"""
-            UPDATE render_instructions
-               SET status = 'processing', attempt = attempt + 1, worker_id = :worker_id,
-                   lease_expires_at = now() + make_interval(secs => :lease_s),
-                   started_at = now(), updated_at = now(), error_message = NULL
-             WHERE id = :id AND status = 'pending' AND available_at <= now()
-            {_RETURNING}
-            """
-        )
-        row = (
-            (
-                await self._conn.execute(
-                    statement, {"id": instruction_id, "worker_id": worker_id, "lease_s": lease_s}
-                )
-            )
-            .mappings()
-            .first()
-        )
-        return _instruction(row) if row is not None else None
-
-    async def claim_next(
-        self, worker_id: str, lease_s: float, limit: int = 1
-    ) -> list[RenderInstruction]:
-        """Claim the best pending jobs: priority, then age. Rows other claimers hold are skipped."""
-        statement = text(
-            f"""
-            UPDATE render_instructions
-               SET status = 'processing', attempt = attempt + 1, worker_id = :worker_id,
-                   lease_expires_at = now() + make_interval(secs => :lease_s),
-                   started_at = now(), updated_at = now(), error_message = NULL
-              FROM (SELECT id FROM render_instructions
-                     WHERE status = 'pending' AND available_at <= now()
-                     ORDER BY priority, created_at, id
-                     LIMIT :limit
-                     FOR UPDATE SKIP LOCKED) AS picked
-             WHERE render_instructions.id = picked.id
-            {_RETURNING}
-            """
-        )
-        rows = (
-            await self._conn.execute(
-                statement, {"worker_id": worker_id, "lease_s": lease_s, "limit": limit}
-            )
-        ).mappings()
-        return sorted(
-            (_instruction(r) for r in rows), key=lambda j: (j.priority, j.created_at, j.id)
-        )
-
-    async def extend_leases(
-        self, worker_id: str, held: Sequence[tuple[int, int]], lease_s: float
-    ) -> set[tuple[int, int]]:
-        """Heartbeat: extend the lease of each (id, attempt) this worker still holds.
-
-        Returns the pairs still held; a pair missing from the answer was cancelled or
-        reaped, and its render must stop without writing a result.
-        """
-        if not held:
-            return set()
-        statement = text(
-            """
-            UPDATE render_instructions AS ri
-               SET lease_expires_at = now() + make_interval(secs => :lease_s)
-              FROM unnest(:ids, :attempts) AS h(id, attempt)
-             WHERE ri.id = h.id AND ri.attempt = h.attempt
-               AND ri.status = 'processing' AND ri.worker_id = :worker_id
-            RETURNING ri.id, ri.attempt
-            """
-        ).bindparams(
-            bindparam("ids", type_=ARRAY(BIGINT)), bindparam("attempts", type_=ARRAY(INTEGER))
-        )
-        rows = await self._conn.execute(
-            statement,
-            {
-                "lease_s": lease_s,
-                "worker_id": worker_id,
-                "ids": [i for i, _ in held],
-                "attempts": [a for _, a in held],
-            },
-        )
-        return {(int(r[0]), int(r[1])) for r in rows}
-
-    async def complete(self, instruction_id: int, attempt: int) -> RenderInstruction | None:
-        """processing → completed, only for the attempt the caller holds (fencing)."""
-        statement = text(
-            f"""
-            UPDATE render_instructions
-               SET status = 'completed', completed_at = now(), updated_at = now(),
-                   lease_expires_at = NULL, next_retry_at = NULL
-             WHERE id = :id AND status = 'processing' AND attempt = :attempt
-            {_RETURNING}
-            """
-        )
-        row = (
-            (await self._conn.execute(statement, {"id": instruction_id, "attempt": attempt}))
-            .mappings()
-            .first()
-        )
-        return _instruction(row) if row is not None else None
-
-    async def fail(
-        self, instruction_id: int, attempt: int, error: str, retry_at: datetime | None
-    ) -> RenderInstruction | None:
-        """processing → failed for the held attempt; `retry_at` schedules the automatic retry."""
-        statement = text(
-            f"""
-            UPDATE render_instructions
-               SET status = 'failed', error_message = :error, updated_at = now(),
-                   completed_at = now(), lease_expires_at = NULL, next_retry_at = :retry_at
-             WHERE id = :id AND status = 'processing' AND attempt = :attempt
-            {_RETURNING}
-            """
-        )
-        row = (
-            (
-                await self._conn.execute(
-                    statement,
-                    {
-                        "id": instruction_id,
-                        "attempt": attempt,
-                        "error": error,
-                        "retry_at": retry_at,
-                    },
-                )
-            )
-            .mappings()
-            .first()
-        )
-        return _instruction(row) if row is not None else None
+    # -- worker side (the hot claim/settle statements live in dispatch/claims.py) --------
 
     async def release(self, instruction_id: int, attempt: int) -> RenderInstruction | None:
         """processing → pending without consuming a retry (graceful worker shutdown)."""
