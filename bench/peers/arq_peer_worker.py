@@ -15,9 +15,9 @@ from typing import Any
 from arq.connections import RedisSettings
 
 PREFIX = os.environ.get("ARQ_PEER_PREFIX", "arq:bench:unset")
-QUEUE = PREFIX + ":queue"          # the run's own queue (a sorted set), not arq's default arq:queue
-STARTS = PREFIX + ":starts"        # hash: job id -> "enqueued_at started_at" (time.time() seconds)
-READY = PREFIX + ":ready"          # counter: workers that got through start-up
+QUEUE = PREFIX + ":queue"  # the run's own queue (a sorted set), not arq's default arq:queue
+STARTS = PREFIX + ":starts"  # hash: job id -> "enqueued_at started_at" (time.time() seconds)
+READY = PREFIX + ":ready"  # counter: workers that got through start-up
 
 
 async def bench_noop(ctx: dict[str, Any], enqueued_at: float, seq: int) -> None:
@@ -33,5 +33,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     functions = [bench_noop]
     queue_name = QUEUE
-    redis_settings = RedisSettings.from_dsn(os.environ.get("ARQ_PEER_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    redis_settings = RedisSettings.from_dsn(
+        os.environ.get("ARQ_PEER_REDIS_URL", "redis://127.0.0.1:6379/0")
+    )
     on_startup = on_startup

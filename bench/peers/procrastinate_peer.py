@@ -30,6 +30,8 @@ import psycopg
 from _common import (
     PRODUCER_CONCURRENCY,
     check_alive,
+    cpu_summary,
+    cpu_times,
     paced_produce,
     parse_args,
     report,
@@ -61,7 +63,9 @@ def create_database(server_url: str, name: str) -> None:
 
 def drop_database(server_url: str, name: str) -> None:
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 async def poll_until(probe, deadline: float, what: str, interval_s: float, alive) -> None:  # type: ignore[no-untyped-def]
@@ -81,18 +85,31 @@ async def run(args, server_url: str, dbname: str, log_path: Path, workers: list)
     db_url = with_dbname(server_url, dbname)
     # The driver's own connector: its pool is big enough for the enqueues it has in flight.
     driver = procrastinate.PsycopgConnector(
-        conninfo=db_url, min_size=PRODUCER_CONCURRENCY, max_size=PRODUCER_CONCURRENCY)
+        conninfo=db_url, min_size=PRODUCER_CONCURRENCY, max_size=PRODUCER_CONCURRENCY
+    )
     with app.replace_connector(driver):
         async with app.open_async():
-            await app.schema_manager.apply_schema_async()  # what `procrastinate schema --apply` does
+            # The same as `procrastinate schema --apply`.
+            await app.schema_manager.apply_schema_async()
             await app.connector.execute_query_async(RESULTS_DDL)
 
             for _ in range(args.workers):
-                workers.append(spawn(
-                    [sys.executable, "-m", "procrastinate", "--app=procrastinate_peer_app.app", "worker"],
-                    {"PROCRASTINATE_PEER_DSN": db_url}, log_path))
+                workers.append(
+                    spawn(
+                        [
+                            sys.executable,
+                            "-m",
+                            "procrastinate",
+                            "--app=procrastinate_peer_app.app",
+                            "worker",
+                        ],
+                        {"PROCRASTINATE_PEER_DSN": db_url},
+                        log_path,
+                    )
+                )
 
             async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as mon:
+
                 async def scalar(query: str, *params: object) -> int:
                     cur = await mon.execute(query, params)
                     row = await cur.fetchone()
@@ -104,7 +121,8 @@ async def run(args, server_url: str, dbname: str, log_path: Path, workers: list)
                     registered = await scalar("SELECT count(*) FROM procrastinate_workers")
                     listening = await scalar(
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query ILIKE 'LISTEN%%'",
-                        dbname)
+                        dbname,
+                    )
                     return registered >= args.workers and listening >= args.workers
 
                 await poll_until(ready, time.monotonic() + 60, "workers to start", 0.05, alive)
@@ -112,38 +130,68 @@ async def run(args, server_url: str, dbname: str, log_path: Path, workers: list)
                 async def enqueue(i: int, enqueued_at: float) -> None:
                     await bench_noop.defer_async(enqueued_at=enqueued_at, seq=i)
 
-                first_enqueue, last_enqueue = await paced_produce(args.jobs, args.rate, enqueue, alive)
+                cpu0 = cpu_times()
+                first_enqueue, last_enqueue = await paced_produce(
+                    args.jobs, args.rate, enqueue, alive
+                )
 
                 async def finished() -> bool:
-                    done = await scalar("SELECT count(*) FROM procrastinate_jobs "
-                                        "WHERE status IN ('succeeded', 'failed', 'aborted', 'cancelled')")
+                    done = await scalar(
+                        "SELECT count(*) FROM procrastinate_jobs "
+                        "WHERE status IN ('succeeded', 'failed', 'aborted', 'cancelled')"
+                    )
                     return done >= args.jobs
 
                 try:
-                    await poll_until(finished, time.monotonic() + args.deadline, "all jobs to complete", 0.1, alive)
+                    await poll_until(
+                        finished,
+                        time.monotonic() + args.deadline,
+                        "all jobs to complete",
+                        0.1,
+                        alive,
+                    )
                 except TimeoutError as exc:
                     print(f"warning: {exc}; reporting what completed", file=sys.stderr)
+                cpu = cpu_summary(cpu0)
 
-                not_succeeded = await scalar("SELECT count(*) FROM procrastinate_jobs WHERE status <> 'succeeded'")
+                not_succeeded = await scalar(
+                    "SELECT count(*) FROM procrastinate_jobs WHERE status <> 'succeeded'"
+                )
                 # Completion time = procrastinate's own 'succeeded' event (its trigger stamps now()
                 # of the worker's finish_job statement); start time = what the job recorded.
                 cur = await mon.execute(
                     "SELECT r.enqueued_at, r.started_at, extract(epoch FROM e.at)::double precision "
                     "FROM bench_results r "
                     "JOIN procrastinate_jobs j ON j.id = r.job_id AND j.status = 'succeeded' "
-                    "JOIN procrastinate_events e ON e.job_id = r.job_id AND e.type = 'succeeded'")
+                    "JOIN procrastinate_events e ON e.job_id = r.job_id AND e.type = 'succeeded'"
+                )
                 rows = [(float(a), float(b), float(c)) for a, b, c in await cur.fetchall()]
-                cur = await mon.execute("SELECT count(*) FROM procrastinate_jobs "
-                                        "WHERE status = 'succeeded' GROUP BY worker_id")
+                cur = await mon.execute(
+                    "SELECT count(*) FROM procrastinate_jobs "
+                    "WHERE status = 'succeeded' GROUP BY worker_id"
+                )
                 spread = sorted((int(r[0]) for r in await cur.fetchall()), reverse=True)
 
-    report(f"procrastinate {procrastinate.__version__}", args, rows, first_enqueue, last_enqueue,
-           {"jobs not succeeded": not_succeeded, "jobs per worker": spread})
+    report(
+        f"procrastinate {procrastinate.__version__}",
+        args,
+        rows,
+        first_enqueue,
+        last_enqueue,
+        {
+            "jobs not succeeded": not_succeeded,
+            "jobs per worker": spread,
+            "machine CPU, enqueue..done": cpu,
+        },
+    )
 
 
 def main() -> int:
-    args = parse_args("procrastinate peer benchmark (library defaults)", "--database-url",
-                      "postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parse_args(
+        "procrastinate peer benchmark (library defaults)",
+        "--database-url",
+        "postgresql://postgres@127.0.0.1:5432/postgres",
+    )
     sigterm_as_exit()
     dbname = f"procrastinate_bench_{uuid.uuid4().hex[:10]}"
     workers: list = []
@@ -168,5 +216,7 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except KeyboardInterrupt as exc:
-        print(f"interrupted ({exc or 'Ctrl-C'}): workers stopped, run's data removed", file=sys.stderr)
+        print(
+            f"interrupted ({exc or 'Ctrl-C'}): workers stopped, run's data removed", file=sys.stderr
+        )
         sys.exit(130)

@@ -28,5 +28,8 @@ async def bench_noop(context: procrastinate.JobContext, enqueued_at: float, seq:
     await context.app.connector.execute_query_async(
         "INSERT INTO bench_results (job_id, seq, enqueued_at, started_at) "
         "VALUES (%(job_id)s, %(seq)s, %(enqueued_at)s, %(started_at)s)",
-        job_id=context.job.id, seq=seq, enqueued_at=enqueued_at, started_at=started_at,
+        job_id=context.job.id,
+        seq=seq,
+        enqueued_at=enqueued_at,
+        started_at=started_at,
     )

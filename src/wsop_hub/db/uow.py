@@ -27,8 +27,11 @@ class UnitOfWork:
     outbox: OutboxRepository
     workers: WorkerRepository
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, single_statement: bool = False) -> None:
+        """`single_statement=True`: the use case is one atomic statement, so it runs in
+        autocommit and saves the BEGIN/COMMIT round trips (the create hot path)."""
         self._engine = engine
+        self._single_statement = single_statement
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 
@@ -39,7 +42,10 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self._connection = await self._engine.connect()
-        self._transaction = await self._connection.begin()
+        if self._single_statement:
+            await self._connection.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            self._transaction = await self._connection.begin()
         conn = self._connection
         self.hands = HandRepository(conn)
         self.instructions = InstructionRepository(conn)
@@ -64,6 +70,8 @@ class UnitOfWork:
             self._transaction = None
 
     async def commit(self) -> None:
+        if self._single_statement:
+            return  # each statement committed on its own
         assert self._transaction is not None
         await self._transaction.commit()
 

@@ -49,7 +49,7 @@ async def create_instruction(
 
     With a `dedup_key` seen before, returns the existing instruction and writes nothing.
     """
-    async with UnitOfWork(engine) as uow:
+    async with UnitOfWork(engine, single_statement=True) as uow:
         job = await uow.instructions.create_announced(data, default_max_retries, actor)
         if job is None:  # dedup_key seen before
             job, _ = await uow.instructions.insert(data, default_max_retries)

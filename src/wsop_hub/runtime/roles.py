@@ -50,7 +50,9 @@ def _on_stop_signals(stop: object) -> None:
 async def run_worker(
     settings: Settings, database_url: str, redis_url: str, *, concurrency: int, backend: str
 ) -> int:
-    engine = create_engine(database_url, pool_size=2, application_name="wsop-hub-worker")
+    engine = create_engine(
+        database_url, pool_size=2, application_name="wsop-hub-worker", pre_ping=False
+    )
     pool = await create_pool(database_url, max_size=concurrency + 2)
     config = worker_config(settings, concurrency)
     redis = redis_client(redis_url, read_timeout_s=config.block_ms / 1000 + 5)
@@ -69,7 +71,9 @@ async def run_worker(
 
 
 async def run_scheduler(settings: Settings, database_url: str, redis_url: str) -> int:
-    engine = create_engine(database_url, pool_size=4, application_name="wsop-hub-scheduler")
+    engine = create_engine(
+        database_url, pool_size=4, application_name="wsop-hub-scheduler", pre_ping=False
+    )
     redis = redis_client(redis_url)
     scheduler = Scheduler(engine, redis, settings, database_url)
     _on_stop_signals(scheduler.stop)

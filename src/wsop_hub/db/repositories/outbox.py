@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wsop_hub.db.tables import outbox
@@ -21,23 +21,6 @@ class OutboxRepository:
             .returning(outbox.c.id)
         )
         return int((await self._conn.execute(statement)).scalar_one())
-
-    async def lock_unpublished(self, limit: int) -> list[dict[str, Any]]:
-        """Oldest unpublished rows, locked; rows another relay holds are skipped."""
-        statement = (
-            select(outbox.c.id, outbox.c.topic, outbox.c.instruction_id, outbox.c.payload)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return [dict(row) for row in (await self._conn.execute(statement)).mappings()]
-
-    async def mark_published(self, ids: list[int]) -> None:
-        if ids:
-            await self._conn.execute(
-                update(outbox).where(outbox.c.id.in_(ids)).values(published_at=func.now())
-            )
 
     async def count_unpublished(self) -> int:
         statement = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
