@@ -132,6 +132,7 @@ async def run(url: str, redis: OwnRedis, tmp: Path, jobs: int, rate: float) -> d
     try:
         producer = asyncio.create_task(produce(engine, jobs, rate))
         redis_stopped = False
+        redis_down_at = 0.0
         next_kill = time.monotonic() + KILL_EVERY_S
         while not await all_settled(url, jobs) or not producer.done():
             await asyncio.sleep(0.1)
@@ -145,6 +146,7 @@ async def run(url: str, redis: OwnRedis, tmp: Path, jobs: int, rate: float) -> d
                 workers.append(spawn(worker_args, env, log))
             if not redis_stopped and time.time() - started > 4:
                 redis_stopped = True
+                redis_down_at = time.time()
                 redis.stop()
                 asyncio.get_running_loop().call_later(REDIS_DOWN_S, redis.start)
             if time.time() - started > 600:
@@ -155,6 +157,13 @@ async def run(url: str, redis: OwnRedis, tmp: Path, jobs: int, rate: float) -> d
         await engine.dispose()
     figures = await analyse(url, jobs, kills)
     figures["elapsed_s"] = round(time.time() - started, 1)
+    figures["slowest_recoveries"] = [
+        f"{seconds:.2f} s (kill at t={at - started:.1f} s)"
+        for seconds, at in figures["slowest_recoveries"]
+    ]
+    figures["redis_down"] = (
+        f"t={redis_down_at - started:.1f}..{redis_down_at - started + REDIS_DOWN_S:.1f} s"
+    )
     return figures
 
 
@@ -209,7 +218,7 @@ async def analyse(url: str, jobs: int, kills: list[tuple[int, float]]) -> dict[s
             if next_start < end:
                 overlapping += 1
             if finish is None and pid in killed_at:
-                recoveries.append(next_start - killed_at[pid])
+                recoveries.append((next_start - killed_at[pid], killed_at[pid]))
     completed = int(status.get("completed", 0))
     return {
         "jobs": jobs,
@@ -220,7 +229,8 @@ async def analyse(url: str, jobs: int, kills: list[tuple[int, float]]) -> dict[s
         "completed_twice": int(completed_twice),
         "runs": len(runs),
         "kills": len(kills),
-        "max_recovery_s": round(max(recoveries), 2) if recoveries else 0.0,
+        "max_recovery_s": round(max(recoveries)[0], 2) if recoveries else 0.0,
+        "slowest_recoveries": sorted(recoveries, reverse=True)[:3],
         "recovery_bound_s": LEASE_S + REAPER_INTERVAL_S,
     }
 
