@@ -32,7 +32,6 @@ import asyncpg  # noqa: E402
 from benchlib import (  # noqa: E402
     REPO,
     RUN_ID,
-    OwnRedis,
     emit,
     fresh_database,
     hub_env,
@@ -44,6 +43,7 @@ from chaos_backend import SCHEMA  # noqa: E402
 from wsop_hub.db.engine import create_engine  # noqa: E402
 from wsop_hub.dispatch.service import create_instruction  # noqa: E402
 from wsop_hub.domain.models import RenderInstructionIn  # noqa: E402
+from wsop_hub.runtime.embedded import EmbeddedRedis  # noqa: E402
 from wsop_hub.settings import asyncpg_url  # noqa: E402
 
 WORKERS = 4
@@ -57,7 +57,7 @@ async def main(quick: bool) -> None:
     jobs, rate = (300, 25.0) if quick else (2000, 40.0)
     db_server, _ = server_urls()
     with tempfile.TemporaryDirectory(prefix="wsop-chaos-") as tmp:
-        redis = OwnRedis(Path(tmp) / "redis")
+        redis = EmbeddedRedis(Path(tmp))
         redis.start()
         try:
             async with fresh_database(db_server, "chaos") as url:
@@ -99,7 +99,7 @@ async def main(quick: bool) -> None:
     )
 
 
-async def run(url: str, redis: OwnRedis, tmp: Path, jobs: int, rate: float) -> dict[str, Any]:
+async def run(url: str, redis: EmbeddedRedis, tmp: Path, jobs: int, rate: float) -> dict[str, Any]:
     conn = await asyncpg.connect(asyncpg_url(url))
     await conn.execute(SCHEMA)
     await conn.close()

