@@ -74,3 +74,9 @@ async def reap_expired_leases(engine: AsyncEngine, batch_size: int = 100) -> int
     if expired:
         log.warning("reaper: recovered %d jobs with expired leases", len(expired))
     return len(expired)
+
+
+async def seconds_to_next_expiry(engine: AsyncEngine) -> float | None:
+    """Seconds until the earliest processing lease expires (None: nothing is processing)."""
+    async with UnitOfWork(engine) as uow:
+        return await uow.instructions.seconds_to_next_lease_expiry()

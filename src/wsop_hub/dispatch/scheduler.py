@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.dispatch.outage import DB_ERRORS
-from wsop_hub.dispatch.reaper import reap_expired_leases
+from wsop_hub.dispatch.reaper import reap_expired_leases, seconds_to_next_expiry
 from wsop_hub.dispatch.relay import OutboxRelay
 from wsop_hub.dispatch.retry_timer import release_due_retries
 from wsop_hub.dispatch.sweeper import prune_outbox, sweep_unclaimed
@@ -48,7 +48,10 @@ class Scheduler:
         loops = [
             self.relay.run(),
             self._every(
-                "reaper", s.hub_reaper_interval_s, lambda: reap_expired_leases(self._engine)
+                "reaper",
+                s.hub_reaper_interval_s,
+                lambda: reap_expired_leases(self._engine),
+                wake_hint=self._next_reap_in_s,
             ),
             self._every(
                 "retry-timer", RETRY_TIMER_INTERVAL_S, lambda: release_due_retries(self._engine)
@@ -62,12 +65,28 @@ class Scheduler:
         ]
         await asyncio.gather(*loops)
 
+    async def _next_reap_in_s(self) -> float:
+        """When the earliest lease expires; with nothing processing, a job claimed now
+        expires one lease from now at the soonest."""
+        next_expiry_s = await seconds_to_next_expiry(self._engine)
+        return self._settings.hub_lease_s if next_expiry_s is None else next_expiry_s
+
     async def _every(
-        self, name: str, interval_s: float, action: Callable[[], Awaitable[int]]
+        self,
+        name: str,
+        interval_s: float,
+        action: Callable[[], Awaitable[int]],
+        wake_hint: Callable[[], Awaitable[float | None]] | None = None,
     ) -> None:
+        """Run `action` every `interval_s`; `wake_hint` may bring the next run forward
+        (the reaper wakes when the earliest lease expires, not up to a whole interval later)."""
         while not self._stopping.is_set():
+            sleep_s = interval_s
             try:
                 await action()
+                hint_s = await wake_hint() if wake_hint is not None else None
+                if hint_s is not None:
+                    sleep_s = min(interval_s, max(hint_s + 0.02, 0.02))
             except DB_ERRORS as exc:
                 log.warning(
                     "%s: PostgreSQL unavailable (%s); next try in %.0f s", name, exc, interval_s
@@ -76,7 +95,7 @@ class Scheduler:
                 log.exception("%s: iteration failed", name)
                 await self._record_failure(name, exc)
             try:
-                await asyncio.wait_for(self._stopping.wait(), timeout=interval_s)
+                await asyncio.wait_for(self._stopping.wait(), timeout=sleep_s)
             except TimeoutError:
                 pass
 

@@ -8,11 +8,13 @@ from sqlalchemy import text
 from tests.integration.dispatch.conftest import Harness
 from tests.waiting import eventually
 from wsop_hub.db.uow import UnitOfWork
-from wsop_hub.dispatch.reaper import reap_expired_leases
+from wsop_hub.dispatch.reaper import reap_expired_leases, seconds_to_next_expiry
 from wsop_hub.dispatch.retry_timer import release_due_retries
+from wsop_hub.dispatch.scheduler import Scheduler
 from wsop_hub.dispatch.service import cancel_instruction, retry_instruction
 from wsop_hub.dispatch.sweeper import sweep_unclaimed
 from wsop_hub.errors import Conflict
+from wsop_hub.settings import Settings
 
 
 async def _claim_as_dead_worker(harness: Harness, job_id: int) -> None:
@@ -223,3 +225,34 @@ async def test_shutdown_lets_short_jobs_finish(harness: Harness) -> None:
     await eventually(harness.all_in("processing", [job.id]), what="started")
     await harness.stop(worker)
     assert await harness.status(job.id) == "completed"
+
+
+async def test_scheduler_reaps_when_the_lease_expires_not_a_whole_interval_later(
+    harness: Harness, settings: Settings, database_url: str
+) -> None:
+    import asyncio
+    import time
+
+    slow = settings.model_copy(update={"hub_reaper_interval_s": 30.0, "hub_lease_s": 1.0})
+    scheduler = Scheduler(harness.engine, harness.redis, slow, database_url)
+    task = asyncio.create_task(scheduler.run())
+    try:
+        job = await harness.create()
+        [claimed] = await harness.claims.claim_next("doomed-worker", 1.0, 1)  # never heartbeats
+        assert claimed.id == job.id
+        started = time.monotonic()
+        await eventually(
+            lambda: _retried(harness, job.id), timeout_s=10, what="reaped after the lease expired"
+        )
+        assert time.monotonic() - started < 5, "reaper waited for its 30 s interval"
+        assert await seconds_to_next_expiry(harness.engine) is None
+    finally:
+        scheduler.stop()
+        await asyncio.wait_for(task, timeout=10)
+
+
+async def _retried(harness: Harness, job_id: int) -> bool:
+    return (
+        await harness.count("SELECT retry_count FROM render_instructions WHERE id = :id", id=job_id)
+        == 1
+    )

@@ -192,6 +192,15 @@ class InstructionRepository:
         rows = (await self._conn.execute(statement, {"limit": limit})).mappings()
         return [_instruction(r) for r in rows]
 
+    async def seconds_to_next_lease_expiry(self) -> float | None:
+        value = await self._conn.scalar(
+            text(
+                "SELECT extract(epoch FROM min(lease_expires_at) - now()) FROM render_instructions"
+                " WHERE status = 'processing'"
+            )
+        )
+        return float(value) if value is not None else None
+
     async def lock_due_retries(self, limit: int) -> list[RenderInstruction]:
         statement = text(
             """
