@@ -78,6 +78,8 @@ async def main(quick: bool) -> None:
         "runs",
         "max_recovery_s",
         "recovery_bound_s",
+        "slowest_recoveries",
+        "redis_down",
         "elapsed_s",
     ):
         print(f"  {key:<24}{figures[key]}")

@@ -25,6 +25,10 @@ from wsop_hub.settings import asyncpg_url
 log = logging.getLogger(__name__)
 
 
+#: Retry a lost Redis at least this often: a reconnect attempt is cheap, and every second
+#: of delay after Redis returns is a second before recovered jobs are announced.
+REDIS_RETRY_CAP_S = 1.0
+
 LOCK_UNPUBLISHED = """
 SELECT id, instruction_id FROM outbox
  WHERE published_at IS NULL
@@ -85,7 +89,7 @@ class OutboxRelay:
                     exc.cause, "outbox rows kept in PostgreSQL until it returns"
                 )
                 await self._pause(backoff_s)
-                backoff_s = min(backoff_s * 2, 5.0)
+                backoff_s = min(backoff_s * 2, REDIS_RETRY_CAP_S)
             except DB_ERRORS as exc:
                 log.warning("relay: PostgreSQL error (%s); retrying in %.1f s", exc, backoff_s)
                 await self._drop_listener()
