@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from wsop_hub import __version__
 from wsop_hub.api.auth import Authenticator
 from wsop_hub.api.deps import require_principal
-from wsop_hub.api.routes import health, instructions, me
+from wsop_hub.api.routes import actions, events, health, instructions, me, monitoring
 from wsop_hub.api.state import HubState
 from wsop_hub.db.engine import create_engine
 from wsop_hub.errors import Conflict, HubError, InvalidInput, NotFound, Unavailable
@@ -27,6 +27,9 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
     router.include_router(me.router)
     router.include_router(instructions.router)
+    router.include_router(monitoring.router)
+    router.include_router(events.router)
+    router.include_router(actions.router)
     return router
 
 

@@ -1,13 +1,19 @@
-"""Render instructions: create (through the dispatch service) and read with history."""
+"""Render instructions: create (through the dispatch service), list, read with history."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi import status as http_status
 from pydantic import BaseModel
 
 from wsop_hub.api.deps import PrincipalDep, StateDep
+from wsop_hub.api.schemas import InstructionPage
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.dispatch.service import create_instruction
+from wsop_hub.domain.enums import RenderStatus, TriggerType
 from wsop_hub.domain.models import HistoryEntry, RenderInstruction, RenderInstructionIn
 
 router = APIRouter(prefix="/instructions", tags=["instructions"])
@@ -21,7 +27,7 @@ class InstructionDetail(BaseModel):
 @router.post(
     "",
     response_model=RenderInstruction,
-    status_code=status.HTTP_201_CREATED,
+    status_code=http_status.HTTP_201_CREATED,
     summary="Create a render instruction (pending, published through the outbox)",
 )
 async def create(
@@ -29,6 +35,37 @@ async def create(
 ) -> RenderInstruction:
     return await create_instruction(
         state.engine, body, default_max_retries=state.settings.hub_max_retries, actor=principal.name
+    )
+
+
+@router.get(
+    "", response_model=InstructionPage, summary="Instructions, newest first (keyset paging)"
+)
+async def list_instructions(
+    state: StateDep,
+    status: RenderStatus | None = None,
+    priority: Annotated[int | None, Query(ge=1, le=10)] = None,
+    template_name: Annotated[str | None, Query(max_length=200)] = None,
+    trigger_type: TriggerType | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    before_id: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> InstructionPage:
+    async with UnitOfWork(state.engine) as uow:
+        rows = await uow.monitoring.list_instructions(
+            status=status,
+            priority=priority,
+            template_name=template_name,
+            trigger_type=trigger_type,
+            created_after=created_after,
+            created_before=created_before,
+            before_id=before_id,
+            limit=limit,
+        )
+    items = [RenderInstruction.model_validate(r) for r in rows]
+    return InstructionPage(
+        items=items, next_before_id=items[-1].id if len(items) == limit else None
     )
 
 

@@ -54,3 +54,23 @@ class EventRepository:
             .values(resolved=True, resolved_at=func.now(), resolved_by=resolved_by, notes=notes)
         )
         return int(result.rowcount or 0)
+
+    async def resolve(self, event_id: int, resolved_by: str, notes: str) -> MonitoringEvent | None:
+        """Close one open event; None when it was already resolved."""
+        row = (
+            (
+                await self._conn.execute(
+                    update(monitoring_events)
+                    .where(
+                        monitoring_events.c.id == event_id, monitoring_events.c.resolved.is_(False)
+                    )
+                    .values(
+                        resolved=True, resolved_at=func.now(), resolved_by=resolved_by, notes=notes
+                    )
+                    .returning(*monitoring_events.c)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return MonitoringEvent.model_validate(dict(row)) if row is not None else None

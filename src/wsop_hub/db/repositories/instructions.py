@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text
@@ -146,6 +147,76 @@ class InstructionRepository:
                 for t in transitions
             ],
         )
+
+    async def histories(self, instruction_ids: Sequence[int]) -> list[HistoryEntry]:
+        if not instruction_ids:
+            return []
+        statement = (
+            select(instruction_history)
+            .where(instruction_history.c.instruction_id.in_(list(instruction_ids)))
+            .order_by(
+                instruction_history.c.instruction_id,
+                instruction_history.c.at,
+                instruction_history.c.id,
+            )
+        )
+        return [
+            HistoryEntry.model_validate(dict(r))
+            for r in (await self._conn.execute(statement)).mappings()
+        ]
+
+    async def set_priority(
+        self, instruction_id: int, expected: RenderStatus, priority: int
+    ) -> RenderInstruction | None:
+        """Compare-and-set of the priority while the job is still in the expected status."""
+        statement = text(
+            f"""
+            UPDATE render_instructions SET priority = :priority, updated_at = now()
+             WHERE id = :id AND status = :expected
+            {_RETURNING}
+            """
+        )
+        row = (
+            (
+                await self._conn.execute(
+                    statement,
+                    {"id": instruction_id, "expected": expected.value, "priority": priority},
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    async def lock_matching(
+        self,
+        *,
+        statuses: Sequence[str],
+        created_after: datetime | None,
+        created_before: datetime | None,
+        template_name: str | None,
+        trigger_type: str | None,
+        limit: int,
+    ) -> list[RenderInstruction]:
+        """Instructions matching an admin filter, locked for a bulk action (others skipped)."""
+        ri = render_instructions
+        conditions = [ri.c.status.in_(list(statuses))]
+        if created_after is not None:
+            conditions.append(ri.c.created_at >= created_after)
+        if created_before is not None:
+            conditions.append(ri.c.created_at < created_before)
+        if template_name is not None:
+            conditions.append(ri.c.template_name == template_name)
+        if trigger_type is not None:
+            conditions.append(ri.c.trigger_type == trigger_type)
+        statement = (
+            select(ri)
+            .where(*conditions)
+            .order_by(ri.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_instruction(r) for r in (await self._conn.execute(statement)).mappings()]
 
     async def history(self, instruction_id: int) -> list[HistoryEntry]:
         statement = (

@@ -1,0 +1,1 @@
+"""Operations: what the engineer sees (monitoring read side) and does (admin actions)."""
