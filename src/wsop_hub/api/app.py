@@ -12,7 +12,8 @@ from redis.asyncio import Redis
 from wsop_hub import __version__
 from wsop_hub.api.auth import Authenticator
 from wsop_hub.api.deps import require_principal
-from wsop_hub.api.routes import actions, events, health, instructions, me, monitoring
+from wsop_hub.api.realtime import EventFanout
+from wsop_hub.api.routes import actions, events, health, instructions, me, monitoring, realtime
 from wsop_hub.api.state import HubState
 from wsop_hub.db.engine import create_engine
 from wsop_hub.errors import Conflict, HubError, InvalidInput, NotFound, Unavailable
@@ -30,6 +31,7 @@ def api_router() -> APIRouter:
     router.include_router(monitoring.router)
     router.include_router(events.router)
     router.include_router(actions.router)
+    router.include_router(realtime.api_router)
     return router
 
 
@@ -52,10 +54,13 @@ def create_app(settings: Settings) -> FastAPI:
             redis=redis,
             keys=RedisKeys(settings.hub_redis_prefix),
             authenticator=Authenticator(settings),
+            fanout=EventFanout(database_url),
         )
+        app.state.hub.fanout.start()
         try:
             yield
         finally:
+            await app.state.hub.fanout.stop()
             await redis.aclose()
             await engine.dispose()
 
@@ -76,4 +81,5 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(api_router())
+    app.include_router(realtime.ws_router)  # authenticates inside: headers or ?token=
     return app

@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.api.auth import Authenticator
+from wsop_hub.api.realtime import EventFanout
 from wsop_hub.redis_keys import RedisKeys
 from wsop_hub.settings import Settings
 
@@ -19,3 +20,4 @@ class HubState:
     redis: Redis
     keys: RedisKeys
     authenticator: Authenticator
+    fanout: EventFanout
