@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Passwords that must never guard a production hub.
@@ -53,7 +53,29 @@ class Settings(BaseSettings):
     hub_db_connect_timeout_s: float = Field(default=5.0, gt=0)
     hub_log_level: str = "INFO"
 
-    @field_validator("database_url", "redis_url", mode="before")
+    # Anomaly detection (scheduler role) and alert delivery.
+    hub_anomaly_interval_s: float = Field(default=60.0, gt=0)
+    hub_pending_delay_s: float = Field(
+        default=1800.0, gt=0, description="a job pending longer than this is delayed"
+    )
+    hub_error_rate_threshold: float = Field(
+        default=0.10, gt=0, lt=1, description="failed share of settled attempts over 1 h"
+    )
+    hub_throughput_drop_ratio: float = Field(
+        default=0.5, gt=0, le=1, description="this hour below previous hour x ratio is a drop"
+    )
+    hub_slack_webhook_url: SecretStr | None = Field(
+        default=None, description="Slack incoming-webhook URL; empty disables Slack"
+    )
+    hub_smtp_host: str = Field(default="", description="SMTP server; empty disables e-mail")
+    hub_smtp_port: int = Field(default=25, ge=1, le=65535)
+    hub_smtp_from: str = "wsop-hub@localhost"
+    hub_smtp_username: str = ""
+    hub_smtp_password: SecretStr = SecretStr("")
+    hub_smtp_starttls: bool = False
+    hub_alert_emails: str = Field(default="", description="comma-separated alert recipients")
+
+    @field_validator("database_url", "redis_url", "hub_slack_webhook_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -81,6 +103,10 @@ class Settings(BaseSettings):
     @property
     def api_keys(self) -> list[str]:
         return [key.strip() for key in self.hub_api_keys.split(",") if key.strip()]
+
+    @property
+    def alert_emails(self) -> list[str]:
+        return [addr.strip() for addr in self.hub_alert_emails.split(",") if addr.strip()]
 
     @property
     def is_production(self) -> bool:

@@ -13,7 +13,16 @@ from wsop_hub import __version__
 from wsop_hub.api.auth import Authenticator
 from wsop_hub.api.deps import require_principal
 from wsop_hub.api.realtime import EventFanout
-from wsop_hub.api.routes import actions, events, health, instructions, me, monitoring, realtime
+from wsop_hub.api.routes import (
+    actions,
+    events,
+    health,
+    instructions,
+    me,
+    monitoring,
+    prometheus,
+    realtime,
+)
 from wsop_hub.api.state import HubState
 from wsop_hub.db.engine import create_engine
 from wsop_hub.errors import Conflict, HubError, InvalidInput, NotFound, Unavailable
@@ -80,6 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
     app.include_router(health.router)
+    app.include_router(prometheus.router)
     app.include_router(api_router())
     app.include_router(realtime.ws_router)  # authenticates inside: headers or ?token=
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,8 @@ from wsop_hub.domain.enums import RenderStatus, TriggerType
 from wsop_hub.domain.models import HistoryEntry, MonitoringEvent, RenderInstruction, RenderOutput
 
 Reason = Field(min_length=3, max_length=500, description="why: recorded in the history")
+MAX_ID = 2**63 - 1  # bigint: a larger id names nothing and must not reach the driver
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class _Body(BaseModel):
@@ -18,7 +20,7 @@ class _Body(BaseModel):
 
 
 class RetryBody(_Body):
-    instruction_id: int = Field(ge=1)
+    instruction_id: DbId
     reason: str = Reason
 
 
@@ -27,7 +29,7 @@ class CancelBody(RetryBody):
 
 
 class ChangePriorityBody(_Body):
-    instruction_id: int = Field(ge=1)
+    instruction_id: DbId
     priority: int = Field(ge=1, le=10, description="1 is highest")
     reason: str = Reason
 

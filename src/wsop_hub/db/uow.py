@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 from wsop_hub.db.repositories.events import EventRepository
 from wsop_hub.db.repositories.hands import HandRepository
 from wsop_hub.db.repositories.instructions import InstructionRepository
+from wsop_hub.db.repositories.metrics import MetricsRepository
 from wsop_hub.db.repositories.monitoring import MonitoringRepository
 from wsop_hub.db.repositories.outbox import OutboxRepository
 from wsop_hub.db.repositories.workers import WorkerRepository
@@ -28,6 +29,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     workers: WorkerRepository
     monitoring: MonitoringRepository
+    metrics: MetricsRepository
 
     def __init__(self, engine: AsyncEngine, *, single_statement: bool = False) -> None:
         """`single_statement=True`: the use case is one atomic statement, so it runs in
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(conn)
         self.workers = WorkerRepository(conn)
         self.monitoring = MonitoringRepository(conn)
+        self.metrics = MetricsRepository(conn)
         return self
 
     async def __aexit__(

@@ -73,7 +73,7 @@ class RenderInstructionIn(_Model):
     priority: int = Field(default=5, ge=1, le=10, description="1 is highest, 10 lowest")
     trigger_type: TriggerType = TriggerType.MANUAL
     trigger_id: str | None = Field(default=None, max_length=200)
-    hand_id: int | None = None
+    hand_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     max_retries: int | None = Field(default=None, ge=0, le=20)
     dedup_key: str | None = Field(
         default=None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from wsop_hub.api.deps import PrincipalDep, StateDep
-from wsop_hub.api.schemas import EventPage, ResolveBody
+from wsop_hub.api.schemas import MAX_ID, EventPage, ResolveBody
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.domain.enums import Severity
 from wsop_hub.domain.models import MonitoringEvent
@@ -22,7 +22,7 @@ async def list_events(
     severity: Severity | None = None,
     resolved: bool | None = None,
     event_type: Annotated[str | None, Query(max_length=100)] = None,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> EventPage:
     async with UnitOfWork(state.engine) as uow:
@@ -38,7 +38,9 @@ async def list_events(
 
 
 @router.get("/{event_id}", response_model=MonitoringEvent, summary="One event")
-async def get_event(event_id: int, state: StateDep) -> MonitoringEvent:
+async def get_event(
+    event_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: StateDep
+) -> MonitoringEvent:
     async with UnitOfWork(state.engine) as uow:
         return await uow.events.get(event_id)
 
@@ -47,7 +49,10 @@ async def get_event(event_id: int, state: StateDep) -> MonitoringEvent:
     "/{event_id}/resolve", response_model=MonitoringEvent, summary="Resolve an event (idempotent)"
 )
 async def resolve(
-    event_id: int, body: ResolveBody, state: StateDep, principal: PrincipalDep
+    event_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: ResolveBody,
+    state: StateDep,
+    principal: PrincipalDep,
 ) -> MonitoringEvent:
     return await actions.resolve_event(
         state.engine, event_id, user=principal.name, notes=body.notes

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi import status as http_status
 from pydantic import BaseModel
 
 from wsop_hub.api.deps import PrincipalDep, StateDep
-from wsop_hub.api.schemas import InstructionPage
+from wsop_hub.api.schemas import MAX_ID, InstructionPage
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.dispatch.service import create_instruction
 from wsop_hub.domain.enums import RenderStatus, TriggerType
@@ -49,7 +49,7 @@ async def list_instructions(
     trigger_type: TriggerType | None = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InstructionPage:
     async with UnitOfWork(state.engine) as uow:
@@ -74,7 +74,9 @@ async def list_instructions(
     response_model=InstructionDetail,
     summary="One render instruction with its transition history",
 )
-async def detail(instruction_id: int, state: StateDep) -> InstructionDetail:
+async def detail(
+    instruction_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: StateDep
+) -> InstructionDetail:
     async with UnitOfWork(state.engine) as uow:
         instruction = await uow.instructions.get(instruction_id)
         history = await uow.instructions.history(instruction_id)

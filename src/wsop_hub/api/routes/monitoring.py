@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from wsop_hub.api.deps import StateDep
 from wsop_hub.api.schemas import (
+    MAX_ID,
     Dashboard,
     DataFlow,
     ErrorRate,
@@ -66,7 +67,9 @@ async def queue_depth(state: StateDep) -> dict[str, Any]:
     response_model=DataFlow,
     summary="A hand → its instructions → outputs, with history",
 )
-async def data_flow(state: StateDep, hand_id: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+async def data_flow(
+    state: StateDep, hand_id: Annotated[int, Query(ge=1, le=MAX_ID)]
+) -> dict[str, Any]:
     return await monitoring.data_flow(state.engine, hand_id)
 
 

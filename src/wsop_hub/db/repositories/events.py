@@ -43,6 +43,19 @@ class EventRepository:
             raise NotFound(f"monitoring event {event_id} does not exist")
         return MonitoringEvent.model_validate(dict(row))
 
+    async def open_incident_keys(self, prefix: str) -> set[str]:
+        """Incident keys starting with `prefix` whose event is still open (a detector's
+        own incidents, to resolve those whose condition cleared)."""
+        rows = await self._conn.execute(
+            select(monitoring_events.c.incident_key).where(
+                monitoring_events.c.resolved.is_(False),
+                monitoring_events.c.incident_key.is_not(None),
+                # starts_with, not LIKE: keys contain `_`, a LIKE wildcard.
+                func.starts_with(monitoring_events.c.incident_key, prefix),
+            )
+        )
+        return {str(r[0]) for r in rows}
+
     async def resolve_incident(self, incident_key: str, resolved_by: str, notes: str) -> int:
         """Close the open event of this incident (the condition cleared); returns rows closed."""
         result = await self._conn.execute(

@@ -61,6 +61,21 @@ SELECT created.*,
 """)
 
 
+_RAISE_PENDING_PRIORITY = text(
+    """
+WITH raised AS (
+    UPDATE render_instructions SET priority = priority - 1, updated_at = now()
+     WHERE id = :id AND status = 'pending' AND priority = :expected AND priority > 1
+    RETURNING *
+), history AS (
+    INSERT INTO instruction_history (instruction_id, from_status, to_status, attempt, actor, reason)
+    SELECT id, 'pending', 'pending', attempt, :actor, :reason FROM raised
+)
+SELECT * FROM raised
+"""
+)
+
+
 def _instruction(row: Any) -> RenderInstruction:
     return RenderInstruction.model_validate(dict(row))
 
@@ -181,6 +196,30 @@ class InstructionRepository:
                 await self._conn.execute(
                     statement,
                     {"id": instruction_id, "expected": expected.value, "priority": priority},
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _instruction(row) if row is not None else None
+
+    async def raise_pending_priority(
+        self, instruction_id: int, expected_priority: int, *, actor: str, reason: str
+    ) -> RenderInstruction | None:
+        """One step towards priority 1 for a job still pending at `expected_priority`,
+        with its history row (pending → pending) in the same statement. None when the job
+        was claimed, cancelled or re-prioritised meanwhile, or is already at 1: the caller
+        lost the compare-and-set and leaves the job alone."""
+        row = (
+            (
+                await self._conn.execute(
+                    _RAISE_PENDING_PRIORITY,
+                    {
+                        "id": instruction_id,
+                        "expected": expected_priority,
+                        "actor": actor,
+                        "reason": reason,
+                    },
                 )
             )
             .mappings()

@@ -253,3 +253,54 @@ class MonitoringRepository:
             (func.extract("epoch", func.now() - workers.c.heartbeat_at)).label("heartbeat_age_s"),
         ).order_by(workers.c.started_at)
         return [dict(r) for r in (await self._conn.execute(statement)).mappings()]
+
+    async def prometheus_snapshot(self) -> dict[str, Any]:
+        """The figures `/metrics` exposes, in a handful of indexed queries."""
+        depth = [
+            (str(r[0]), int(r[1]), int(r[2]))
+            for r in await self._conn.execute(
+                text(
+                    "SELECT status, priority, count(*) FROM render_instructions"
+                    " WHERE status IN ('pending', 'processing', 'failed') GROUP BY 1, 2"
+                )
+            )
+        ]
+        outcomes = {
+            str(r[0]): int(r[1])
+            for r in await self._conn.execute(
+                text(
+                    "SELECT to_status, count(*) FROM instruction_history"
+                    " WHERE to_status IN ('completed', 'failed', 'cancelled', 'stale') GROUP BY 1"
+                )
+            )
+        }
+        latency = (
+            await self._conn.execute(
+                text(
+                    """
+                    SELECT percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
+                               ORDER BY extract(epoch FROM started_at - created_at))
+                      FROM render_instructions
+                     WHERE completed_at >= now() - interval '15 minutes' AND status = 'completed'
+                    """
+                )
+            )
+        ).scalar()
+        alive = await self._conn.scalar(
+            select(func.count()).select_from(workers).where(workers.c.heartbeat_at >= _window(60))
+        )
+        anomalies = {
+            str(r[0]): int(r[1])
+            for r in await self._conn.execute(
+                text(
+                    "SELECT event_type, count(*) FROM monitoring_events WHERE NOT resolved GROUP BY 1"
+                )
+            )
+        }
+        return {
+            "depth": depth,
+            "outcomes": outcomes,
+            "latency": latency or [],
+            "workers_alive": int(alive or 0),
+            "open_events": anomalies,
+        }

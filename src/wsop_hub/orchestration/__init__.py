@@ -1,0 +1,1 @@
+"""Orchestration: what the hub decides on its own (anomaly detection, remediation, alerts)."""
