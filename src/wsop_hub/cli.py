@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from wsop_hub import __version__
 from wsop_hub.errors import ConfigError, HubError
+from wsop_hub.logging_setup import configure_logging
 from wsop_hub.settings import Settings
 
 log = logging.getLogger("wsop_hub")
@@ -59,16 +60,6 @@ def _parser() -> argparse.ArgumentParser:
     downgrade.add_argument("revision", metavar="REV")
     db_sub.add_parser("current", help="print the revision the database is at, and the head")
     return parser
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("alembic.runtime.plugins", "pgserver"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _load_settings() -> Settings:
@@ -158,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _load_settings()
-        _configure_logging(settings.hub_log_level)
+        configure_logging(settings.hub_log_level, settings.hub_log_format)
         if args.command == "up":
             from wsop_hub.runtime.supervisor import Supervisor
 

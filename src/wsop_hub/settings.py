@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     )
     hub_db_connect_timeout_s: float = Field(default=5.0, gt=0)
     hub_log_level: str = "INFO"
+    hub_log_format: Literal["text", "json"] = "text"
 
     # Anomaly detection (scheduler role) and alert delivery.
     hub_anomaly_interval_s: float = Field(default=60.0, gt=0)

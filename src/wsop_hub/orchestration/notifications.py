@@ -258,7 +258,9 @@ class Notifier:
                 continue
             if len(self._tasks) >= self._max_in_flight:
                 self.stats[f"{name}:dropped"] += 1
-                log.warning("notification to %s dropped (queue full): %s", name, notification.headline)
+                log.warning(
+                    "notification to %s dropped (queue full): %s", name, notification.headline
+                )
                 continue
             task = asyncio.get_running_loop().create_task(self._deliver(channel, notification))
             self._tasks.add(task)
@@ -310,9 +312,10 @@ class Notifier:
     async def aclose(self, timeout_s: float = 5.0) -> None:
         """Give pending deliveries `timeout_s` to finish, cancel the rest, close channels."""
         if not await self.drain(timeout_s):
-            for task in list(self._tasks):
+            tasks = list(self._tasks)
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             log.warning("notifier closed with undelivered notifications")
         for channel in self._channels.values():
             try:
