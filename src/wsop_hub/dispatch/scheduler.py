@@ -1,4 +1,4 @@
-"""`wsop-hub scheduler`: the outbox relay and the periodic recovery loops in one process.
+"""`wsop-hub scheduler`: the outbox relay, the periodic recovery loops and the anomaly detector.
 
 Each loop is independent: one failing iteration is logged (and recorded as a monitoring
 event when PostgreSQL is there to take it) and the loop goes on.
@@ -21,6 +21,8 @@ from wsop_hub.dispatch.retry_timer import release_due_retries
 from wsop_hub.dispatch.sweeper import prune_outbox, sweep_unclaimed
 from wsop_hub.domain.enums import Severity
 from wsop_hub.domain.models import MonitoringEventIn
+from wsop_hub.orchestration.anomaly_detector import AnomalyDetector
+from wsop_hub.orchestration.notifications import build_notifier
 from wsop_hub.redis_keys import RedisKeys
 from wsop_hub.settings import Settings
 
@@ -38,6 +40,7 @@ class Scheduler:
         self._settings = settings
         self._stopping = asyncio.Event()
         self.relay = OutboxRelay(engine, redis, RedisKeys(settings.hub_redis_prefix), database_url)
+        self.anomaly_detector = AnomalyDetector(engine, settings, build_notifier(engine, settings))
 
     def stop(self) -> None:
         self._stopping.set()
@@ -62,8 +65,14 @@ class Scheduler:
                 lambda: sweep_unclaimed(self._engine, s.hub_sweeper_after_s),
             ),
             self._every("outbox-prune", PRUNE_INTERVAL_S, lambda: prune_outbox(self._engine)),
+            self._every(
+                "anomaly-detector", s.hub_anomaly_interval_s, self.anomaly_detector.run_cycle
+            ),
         ]
-        await asyncio.gather(*loops)
+        try:
+            await asyncio.gather(*loops)
+        finally:
+            await self.anomaly_detector.aclose()  # lets pending alerts go out, then gives up
 
     async def _next_reap_in_s(self) -> float:
         """When the earliest lease expires; with nothing processing, a job claimed now
