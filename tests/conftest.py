@@ -138,6 +138,7 @@ def settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Pat
         dashboard_username="operator",
         dashboard_password=TEST_PASSWORD,
         hub_api_keys=TEST_API_KEY,
+        hub_metrics_cache_s=0,  # tests read what they just wrote
     )
 
 

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="a stopping worker waits this long before releasing its jobs",
     )
     hub_db_connect_timeout_s: float = Field(default=5.0, gt=0)
+    hub_metrics_cache_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="dashboard and metric windows are recomputed at most this often",
+    )
     hub_log_level: str = "INFO"
     hub_log_format: Literal["text", "json"] = "text"
 

@@ -26,6 +26,7 @@ from wsop_hub.api.routes import (
 from wsop_hub.api.state import HubState
 from wsop_hub.db.engine import create_engine
 from wsop_hub.errors import Conflict, HubError, InvalidInput, NotFound, Unavailable
+from wsop_hub.operations.cache import SingleFlightCache
 from wsop_hub.redis_keys import RedisKeys
 from wsop_hub.settings import Settings
 
@@ -55,6 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
             database_url,
             connect_timeout_s=settings.hub_db_connect_timeout_s,
             application_name="wsop-hub-api",
+            # Short reads: a parallel scan's three processes would starve the other requests.
+            server_settings={"max_parallel_workers_per_gather": "0"},
         )
         redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
         app.state.hub = HubState(
@@ -64,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
             keys=RedisKeys(settings.hub_redis_prefix),
             authenticator=Authenticator(settings),
             fanout=EventFanout(database_url),
+            cache=SingleFlightCache(settings.hub_metrics_cache_s),
         )
         app.state.hub.fanout.start()
         try:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.api.auth import Authenticator
 from wsop_hub.api.realtime import EventFanout
+from wsop_hub.operations.cache import SingleFlightCache
 from wsop_hub.redis_keys import RedisKeys
 from wsop_hub.settings import Settings
 
@@ -21,3 +22,4 @@ class HubState:
     keys: RedisKeys
     authenticator: Authenticator
     fanout: EventFanout
+    cache: SingleFlightCache

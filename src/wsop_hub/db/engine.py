@@ -14,6 +14,7 @@ def create_engine(
     connect_timeout_s: float = 5.0,
     application_name: str = "wsop-hub",
     pre_ping: bool = True,
+    server_settings: dict[str, str] | None = None,
 ) -> AsyncEngine:
     """`pre_ping` costs a round trip per checkout; loops that retry on connection errors
     (worker, scheduler, ingest) turn it off, request handlers keep it."""
@@ -24,6 +25,6 @@ def create_engine(
         pool_pre_ping=pre_ping,
         connect_args={
             "timeout": connect_timeout_s,
-            "server_settings": {"application_name": application_name},
+            "server_settings": {"application_name": application_name, **(server_settings or {})},
         },
     )

@@ -140,6 +140,7 @@ render_instructions = Table(
     ),
     Index("ix_render_instructions_status_created_at", "status", "created_at"),
     Index("ix_render_instructions_completed_at", "completed_at"),
+    Index("ix_render_instructions_created_at", "created_at"),
     Index("ix_render_instructions_hand_id", "hand_id"),
 )
 

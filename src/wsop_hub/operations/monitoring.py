@@ -11,6 +11,8 @@ from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.errors import NotFound
 
 DELAYED_AFTER_S = 30 * 60
+#: Premium hands older than this are history, not a live orphan (the detector uses 24 h too).
+ORPHAN_LOOKBACK_S = 24 * 3600
 
 
 class Window(StrEnum):
@@ -74,7 +76,7 @@ async def dashboard(engine: AsyncEngine) -> dict[str, Any]:
         alerts = await m.list_events(
             severity=None, resolved=False, event_type=None, before_id=None, limit=20
         )
-        orphans = await m.orphan_premium_hands(limit=1000)
+        orphans = await m.count_orphan_premium_hands(ORPHAN_LOOKBACK_S)
         delayed = await m.delayed_pending(DELAYED_AFTER_S)
     settled = counts["completed"] + counts["failed"]
     return {
@@ -89,7 +91,7 @@ async def dashboard(engine: AsyncEngine) -> dict[str, Any]:
         },
         "active_alerts": [a for a in alerts if a["severity"] != "info"],
         "data_flow_health": {
-            "orphan_hands": len(orphans),
+            "orphan_hands": orphans,
             "delayed_instructions": delayed,
             "completion_rate": _rate(counts["completed"], settled),
         },

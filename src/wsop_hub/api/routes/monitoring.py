@@ -29,28 +29,34 @@ WindowQuery = Annotated[Window, Query(description="15m, 1h or 24h")]
     "/dashboard", response_model=Dashboard, summary="Roles, key metrics, alerts, data-flow health"
 )
 async def dashboard(state: StateDep) -> dict[str, Any]:
-    return await monitoring.dashboard(state.engine)
+    return await state.cache.get("dashboard", lambda: monitoring.dashboard(state.engine))
 
 
 @router.get(
     "/metrics/throughput", response_model=Throughput, summary="Jobs completed in the window"
 )
 async def throughput(state: StateDep, window: WindowQuery = Window.H1) -> dict[str, Any]:
-    return await monitoring.throughput(state.engine, window)
+    return await state.cache.get(
+        f"throughput:{window}", lambda: monitoring.throughput(state.engine, window)
+    )
 
 
 @router.get(
     "/metrics/latency", response_model=Latency, summary="Queue wait and render time in the window"
 )
 async def latency(state: StateDep, window: WindowQuery = Window.H1) -> dict[str, Any]:
-    return await monitoring.latency(state.engine, window)
+    return await state.cache.get(
+        f"latency:{window}", lambda: monitoring.latency(state.engine, window)
+    )
 
 
 @router.get(
     "/metrics/error-rate", response_model=ErrorRate, summary="Failed / settled in the window"
 )
 async def error_rate(state: StateDep, window: WindowQuery = Window.H1) -> dict[str, Any]:
-    return await monitoring.error_rate(state.engine, window)
+    return await state.cache.get(
+        f"error-rate:{window}", lambda: monitoring.error_rate(state.engine, window)
+    )
 
 
 @router.get(

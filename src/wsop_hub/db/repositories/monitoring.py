@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wsop_hub.db.tables import (
@@ -104,20 +104,19 @@ class MonitoringRepository:
             "pending_by_priority": pending_by_priority,
         }
 
-    async def orphan_premium_hands(self, limit: int = 100) -> list[int]:
-        """Premium hands with no render instruction at all."""
-        rows = await self._conn.execute(
-            select(hands.c.id)
-            .where(
-                hands.c.is_premium,
-                ~select(render_instructions.c.id)
-                .where(render_instructions.c.hand_id == hands.c.id)
-                .exists(),
+    async def count_orphan_premium_hands(self, within_s: float) -> int:
+        """Premium hands of the last `within_s` with no render instruction (index-bounded)."""
+        return int(
+            await self._conn.scalar(
+                text(
+                    "SELECT count(*) FROM hands h WHERE h.is_premium"
+                    " AND h.created_at >= now() - make_interval(secs => :s)"
+                    " AND NOT EXISTS (SELECT 1 FROM render_instructions ri WHERE ri.hand_id = h.id)"
+                ),
+                {"s": within_s},
             )
-            .order_by(hands.c.id)
-            .limit(limit)
+            or 0
         )
-        return [int(r[0]) for r in rows]
 
     async def delayed_pending(self, older_than_s: float) -> int:
         return int(
@@ -132,46 +131,54 @@ class MonitoringRepository:
         )
 
     async def role_activity(self) -> dict[str, dict[str, Any]]:
-        """Last activity and 1-hour counts of the three roles."""
-        hand_row = (
-            await self._conn.execute(
-                select(
-                    func.max(hands.c.created_at),
-                    func.count().filter(hands.c.created_at >= _window(3600)),
-                )
-            )
-        ).one()
-        sub_row = (
-            await self._conn.execute(
-                select(
-                    func.max(render_instructions.c.created_at),
-                    func.count().filter(render_instructions.c.created_at >= _window(3600)),
-                )
-            )
-        ).one()
-        ae_row = (
-            await self._conn.execute(
-                select(
-                    func.max(render_instructions.c.completed_at),
-                    func.count().filter(
-                        and_(
-                            render_instructions.c.completed_at >= _window(3600),
-                            render_instructions.c.status == "completed",
-                        )
-                    ),
-                )
-            )
-        ).one()
-        alive = await self._conn.scalar(
-            select(func.count()).select_from(workers).where(workers.c.heartbeat_at >= _window(60))
-        )
+        """Last activity and 1-hour counts of the three roles.
+
+        Each figure is its own statement so each is an index scan (max() reads one index
+        entry, the count reads the last hour of it); a combined `count(*) FILTER` would
+        scan the whole table.
+        """
+        ri = render_instructions
+
+        async def scalar(statement: Any) -> Any:
+            return await self._conn.scalar(statement)
+
+        hour_ago = _window(3600)
         return {
-            "feature_table": {"last_activity": hand_row[0], "hands_1h": int(hand_row[1])},
-            "sub": {"last_activity": sub_row[0], "instructions_1h": int(sub_row[1])},
+            "feature_table": {
+                "last_activity": await scalar(select(func.max(hands.c.created_at))),
+                "hands_1h": int(
+                    await scalar(
+                        select(func.count())
+                        .select_from(hands)
+                        .where(hands.c.created_at >= hour_ago)
+                    )
+                ),
+            },
+            "sub": {
+                "last_activity": await scalar(select(func.max(ri.c.created_at))),
+                "instructions_1h": int(
+                    await scalar(
+                        select(func.count()).select_from(ri).where(ri.c.created_at >= hour_ago)
+                    )
+                ),
+            },
             "ae": {
-                "last_activity": ae_row[0],
-                "completed_1h": int(ae_row[1]),
-                "workers_alive": int(alive or 0),
+                "last_activity": await scalar(select(func.max(ri.c.completed_at))),
+                "completed_1h": int(
+                    await scalar(
+                        select(func.count())
+                        .select_from(ri)
+                        .where(ri.c.completed_at >= hour_ago, ri.c.status == "completed")
+                    )
+                ),
+                "workers_alive": int(
+                    await scalar(
+                        select(func.count())
+                        .select_from(workers)
+                        .where(workers.c.heartbeat_at >= _window(60))
+                    )
+                    or 0
+                ),
             },
         }
 

@@ -1,0 +1,49 @@
+import asyncio
+
+import pytest
+
+from wsop_hub.operations.cache import SingleFlightCache
+
+
+async def test_concurrent_requests_share_one_computation() -> None:
+    cache = SingleFlightCache(ttl_s=60)
+    calls = 0
+    release = asyncio.Event()
+
+    async def compute() -> int:
+        nonlocal calls
+        calls += 1
+        await release.wait()
+        return 42
+
+    waiting = [asyncio.create_task(cache.get("k", compute)) for _ in range(10)]
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(*waiting) == [42] * 10
+    assert await cache.get("k", compute) == 42
+    assert calls == 1
+
+
+async def test_failures_are_not_cached_and_reach_every_waiter() -> None:
+    cache = SingleFlightCache(ttl_s=60)
+
+    async def broken() -> int:
+        raise RuntimeError("db down")
+
+    with pytest.raises(RuntimeError, match="db down"):
+        await cache.get("k", broken)
+
+    async def fine() -> int:
+        return 7
+
+    assert await cache.get("k", fine) == 7
+
+
+async def test_zero_ttl_always_computes() -> None:
+    cache = SingleFlightCache(ttl_s=0)
+    values = iter([1, 2])
+
+    async def compute() -> int:
+        return next(values)
+
+    assert (await cache.get("k", compute), await cache.get("k", compute)) == (1, 2)
