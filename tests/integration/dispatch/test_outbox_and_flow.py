@@ -83,3 +83,30 @@ async def test_jobs_flow_to_completed_with_full_history(harness: Harness) -> Non
     assert worker.completed_count == 20
     pending = await harness.redis.xpending(harness.keys.render_queue, RENDER_GROUP)
     assert pending["pending"] == 0, "every message acknowledged"
+
+
+async def test_sql_built_and_python_built_instruction_events_have_one_shape(
+    harness: Harness, database_url: str
+) -> None:
+    """The hot path builds `instruction_updated` in SQL, the rest in Python: same shape."""
+    import json
+
+    import asyncpg
+
+    from wsop_hub.dispatch.channels import EVENTS_CHANNEL
+    from wsop_hub.dispatch.service import instruction_event
+    from wsop_hub.settings import asyncpg_url
+
+    received: list[dict[str, object]] = []
+    listener = await asyncpg.connect(asyncpg_url(database_url))
+    await listener.add_listener(EVENTS_CHANNEL, lambda *args: received.append(json.loads(args[3])))
+    try:
+        job = await harness.create(priority=2)
+        [event] = await eventually(lambda: _events(received), what="the create event")
+    finally:
+        await listener.close()
+    assert event == instruction_event(job)
+
+
+async def _events(received: list[dict[str, object]]) -> list[dict[str, object]]:
+    return list(received)

@@ -424,9 +424,3 @@ class InstructionRepository:
                 ).bindparams(bindparam("ids", type_=ARRAY(BIGINT))),
                 {"ids": list(ids)},
             )
-
-    async def counts_by_status(self) -> dict[str, int]:
-        rows = await self._conn.execute(
-            text("SELECT status, count(*) FROM render_instructions GROUP BY status")
-        )
-        return {str(r[0]): int(r[1]) for r in rows}

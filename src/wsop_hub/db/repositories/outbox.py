@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wsop_hub.db.tables import outbox
@@ -20,10 +20,6 @@ class OutboxRepository:
             .values(topic=topic, instruction_id=instruction_id, payload=payload)
             .returning(outbox.c.id)
         )
-        return int((await self._conn.execute(statement)).scalar_one())
-
-    async def count_unpublished(self) -> int:
-        statement = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
         return int((await self._conn.execute(statement)).scalar_one())
 
     async def prune_published(self, retention_s: float) -> int:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -52,7 +51,3 @@ class WorkerRepository:
 
     async def deregister(self, worker_id: str) -> None:
         await self._conn.execute(delete(workers).where(workers.c.id == worker_id))
-
-    async def list(self) -> list[dict[str, Any]]:
-        rows = await self._conn.execute(select(workers).order_by(workers.c.started_at))
-        return [dict(r) for r in rows.mappings()]
