@@ -118,3 +118,82 @@ def test_websocket_refuses_anonymous_clients_and_accepts_a_token(api_processes: 
             assert (await _next_of_type(socket, "hello"))["type"] == "hello"
 
     asyncio.run(scenario())
+
+
+async def _create(http: httpx.AsyncClient, host: str) -> int:
+    response = await http.post(
+        f"http://{host}/api/instructions",
+        headers=AUTH,
+        json={"template_name": "Payouts", "trigger_type": "payouts"},
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def test_a_reconnecting_client_gets_what_it_missed_once(api_processes: list[str]) -> None:
+    first, second = api_processes
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            async with websockets.connect(
+                f"ws://{first}/ws/dashboard", additional_headers=AUTH
+            ) as socket:
+                last_seen = (await _next_of_type(socket, "hello"))["data"]["last_event_id"]
+            missed = [await _create(http, first) for _ in range(3)]
+            # Reconnect to the other process: the log is shared, not per process.
+            async with websockets.connect(
+                f"ws://{second}/ws/dashboard?since={last_seen}&types=instruction_updated",
+                additional_headers=AUTH,
+            ) as socket:
+                await _next_of_type(socket, "hello")
+                replayed = [await _next_of_type(socket, "instruction_updated") for _ in missed]
+                assert [e["data"]["id"] for e in replayed] == missed
+                assert all(e["id"] > last_seen for e in replayed)
+                live = await _create(http, first)
+                event = await _next_of_type(socket, "instruction_updated")
+                assert event["data"]["id"] == live  # the missed ones were not sent twice
+
+    asyncio.run(scenario())
+
+
+def test_channel_subscriptions_filter_events(api_processes: list[str]) -> None:
+    first, _ = api_processes
+
+    async def scenario() -> None:
+        async with (
+            httpx.AsyncClient() as http,
+            websockets.connect(
+                f"ws://{first}/ws/dashboard?channels=render-progress", additional_headers=AUTH
+            ) as progress,
+            websockets.connect(
+                f"ws://{first}/ws/dashboard?channels=notifications", additional_headers=AUTH
+            ) as alerts,
+        ):
+            for socket in (progress, alerts):
+                await _next_of_type(socket, "hello")
+            job_id = await _create(http, first)
+            assert (await _next_of_type(progress, "instruction_updated"))["data"]["id"] == job_id
+            # Same process, same fan-out call: had `alerts` been sent the event, it would
+            # arrive before the pong.
+            await alerts.send(json.dumps({"action": "ping"}))
+            assert json.loads(await asyncio.wait_for(alerts.recv(), 10))["type"] == "pong"
+
+            await alerts.send(json.dumps({"action": "subscribe", "channels": ["render-progress"]}))
+            reply = json.loads(await asyncio.wait_for(alerts.recv(), 10))
+            assert reply == {**reply, "type": "subscribed"}
+            assert reply["data"]["channels"] == ["notifications", "render-progress"]
+            second_job = await _create(http, first)
+            assert (await _next_of_type(alerts, "instruction_updated"))["data"]["id"] == second_job
+
+            await alerts.send(json.dumps({"action": "subscribe", "channels": ["nonsense"]}))
+            error = json.loads(await asyncio.wait_for(alerts.recv(), 10))
+            assert error["type"] == "error" and "nonsense" in error["data"]["message"]
+
+        with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+            async with websockets.connect(
+                f"ws://{first}/ws/dashboard?channels=bogus", additional_headers=AUTH
+            ) as socket:
+                await socket.recv()
+        assert "bogus" in closed.value.rcvd.reason
+
+    asyncio.run(scenario())

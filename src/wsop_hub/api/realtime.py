@@ -33,13 +33,50 @@ CLIENT_QUEUE_SIZE = 1000
 TOKEN_TTL_S = 300
 
 
+#: Named channels a client may subscribe to, and the event types each carries. A client
+#: with no channel subscription gets every event; `broadcast-{session_id}` carries the
+#: events whose data names that PokerGFX session.
+CHANNEL_TYPES: dict[str, frozenset[str]] = {
+    "render-progress": frozenset(
+        {"instruction_updated", "render_progress", "render_completed", "worker_updated"}
+    ),
+    "sync-status": frozenset({"sync_status", "hand_created"}),
+    "notifications": frozenset({"notification", "alert"}),
+}
+BROADCAST_PREFIX = "broadcast-"
+
+
+def valid_channel(name: str) -> bool:
+    if name in CHANNEL_TYPES:
+        return True
+    suffix = name.removeprefix(BROADCAST_PREFIX)
+    return suffix != name and suffix.isdigit() and len(suffix) <= 20
+
+
+def event_in_channel(event: dict[str, Any], channel: str) -> bool:
+    types = CHANNEL_TYPES.get(channel)
+    if types is not None:
+        return event.get("type") in types
+    data = event.get("data")
+    session_id = data.get("session_id") if isinstance(data, dict) else None
+    return session_id is not None and str(session_id) == channel.removeprefix(BROADCAST_PREFIX)
+
+
 @dataclass(eq=False)
 class Subscriber:
+    """One WebSocket client: its filters and its bounded queue."""
+
     types: frozenset[str] | None
+    channels: set[str] = field(default_factory=set)
     queue: asyncio.Queue[dict[str, Any]] = field(
         default_factory=lambda: asyncio.Queue(maxsize=CLIENT_QUEUE_SIZE)
     )
     dropped: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wants(self, event: dict[str, Any]) -> bool:
+        if self.types is not None and event.get("type") not in self.types:
+            return False
+        return not self.channels or any(event_in_channel(event, c) for c in self.channels)
 
 
 class EventFanout:
@@ -50,23 +87,28 @@ class EventFanout:
         self._subscribers: set[Subscriber] = set()
         self._task: asyncio.Task[None] | None = None
         self._connection: asyncpg.Connection | None = None
+        self._fetches: set[asyncio.Task[None]] = set()
         self.listening = asyncio.Event()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-fanout")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in [self._task, *self._fetches]:
+            if task is None:
+                continue
+            task.cancel()
             try:
-                await self._task
+                await task
             except asyncio.CancelledError:
                 pass
         if self._connection is not None and not self._connection.is_closed():
             await self._connection.close()
 
-    def subscribe(self, types: frozenset[str] | None = None) -> Subscriber:
-        subscriber = Subscriber(types=types)
+    def subscribe(
+        self, types: frozenset[str] | None = None, channels: set[str] | None = None
+    ) -> Subscriber:
+        subscriber = Subscriber(types=types, channels=set(channels or ()))
         self._subscribers.add(subscriber)
         return subscriber
 
@@ -101,13 +143,41 @@ class EventFanout:
         except ValueError:
             log.warning("event fan-out: ignoring a malformed payload")
             return
+        if event.pop("truncated", False) and isinstance(event.get("id"), int):
+            # Too large for NOTIFY: the data is in the log.
+            task = asyncio.create_task(self._publish_from_log(event["id"]))
+            self._fetches.add(task)
+            task.add_done_callback(self._fetches.discard)
+            return
         event.setdefault("data", {})
-        event["timestamp"] = datetime.now(UTC).isoformat()
+        event.setdefault("timestamp", datetime.now(UTC).isoformat())
         self.publish(event)
+
+    async def _publish_from_log(self, event_id: int) -> None:
+        connection = self._connection
+        try:
+            if connection is None:
+                raise ConnectionError("no LISTEN connection")
+            row = await connection.fetchrow(
+                "SELECT id, type, data::text AS data, created_at FROM event_log WHERE id = $1",
+                event_id,
+            )
+        except (OSError, asyncpg.PostgresError, ConnectionError) as exc:
+            log.warning("event fan-out: could not read event %d from the log (%s)", event_id, exc)
+            return
+        if row is not None:
+            self.publish(
+                {
+                    "id": row["id"],
+                    "type": row["type"],
+                    "data": json.loads(row["data"]),
+                    "timestamp": row["created_at"].isoformat(),
+                }
+            )
 
     def publish(self, event: dict[str, Any]) -> None:
         for subscriber in list(self._subscribers):
-            if subscriber.types is not None and event.get("type") not in subscriber.types:
+            if not subscriber.wants(event):
                 continue
             try:
                 subscriber.queue.put_nowait(event)

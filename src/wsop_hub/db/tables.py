@@ -227,6 +227,16 @@ outbox = Table(
     Index("ix_outbox_published_at", "published_at"),
 )
 
+event_log = Table(
+    "event_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("type", Text, nullable=False),
+    Column("data", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    created_at(),
+    Index("ix_event_log_created_at", "created_at"),
+)
+
 workers = Table(
     "workers",
     metadata,

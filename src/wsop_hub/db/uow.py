@@ -10,9 +10,10 @@ import json
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
+from wsop_hub.db.repositories.event_log import EventLogRepository
 from wsop_hub.db.repositories.events import EventRepository
 from wsop_hub.db.repositories.hands import HandRepository
 from wsop_hub.db.repositories.instructions import InstructionRepository
@@ -26,6 +27,7 @@ class UnitOfWork:
     hands: HandRepository
     instructions: InstructionRepository
     events: EventRepository
+    event_log: EventLogRepository
     outbox: OutboxRepository
     workers: WorkerRepository
     monitoring: MonitoringRepository
@@ -54,6 +56,7 @@ class UnitOfWork:
         self.hands = HandRepository(conn)
         self.instructions = InstructionRepository(conn)
         self.events = EventRepository(conn)
+        self.event_log = EventLogRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.workers = WorkerRepository(conn)
         self.monitoring = MonitoringRepository(conn)
@@ -84,6 +87,18 @@ class UnitOfWork:
     async def rollback(self) -> None:
         assert self._transaction is not None
         await self._transaction.rollback()
+
+    async def emit(self, event_type: str, data: dict[str, Any]) -> int:
+        """Log a domain event and NOTIFY the API processes, inside the transaction.
+
+        Listeners see it only if the transaction commits; its id lets a WebSocket client
+        that reconnects ask for what it missed.
+        """
+        result = await self.connection.execute(
+            text("SELECT hub_emit(:event_type, CAST(:data AS jsonb))"),
+            {"event_type": event_type, "data": json.dumps(data, default=str)},
+        )
+        return int(result.scalar_one())
 
     async def notify(self, channel: str, payload: dict[str, Any]) -> None:
         """pg_notify inside the transaction: delivered to listeners only if it commits."""

@@ -12,13 +12,13 @@ TOPIC_RENDER = "render"
 
 
 def instruction_event_sql(alias: str) -> str:
-    """`pg_notify` of the `instruction_updated` event for row `alias`, for use inside SQL.
+    """`hub_emit` of the `instruction_updated` event for row `alias`, for use inside SQL.
 
     Same shape as wsop_hub.dispatch.service.instruction_event (a test holds them together).
     """
     return (
-        f"pg_notify('{EVENTS_CHANNEL}', json_build_object('type', 'instruction_updated', 'data', "
-        f"json_build_object('id', {alias}.id, 'status', {alias}.status, 'priority', {alias}.priority, "
+        f"hub_emit('instruction_updated', "
+        f"jsonb_build_object('id', {alias}.id, 'status', {alias}.status, 'priority', {alias}.priority, "
         f"'attempt', {alias}.attempt, 'template_name', {alias}.template_name, "
-        f"'worker_id', {alias}.worker_id))::text)"
+        f"'worker_id', {alias}.worker_id))"
     )

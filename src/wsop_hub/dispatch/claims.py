@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 
 from wsop_hub.dispatch.backends import RenderResult
-from wsop_hub.dispatch.channels import EVENTS_CHANNEL, instruction_event_sql
+from wsop_hub.dispatch.channels import instruction_event_sql
 from wsop_hub.domain.models import RenderInstruction
 from wsop_hub.settings import asyncpg_url
 
@@ -63,10 +63,9 @@ WITH done AS (
 )
 SELECT done.*, {instruction_event_sql("done")} AS _notified,
        (SELECT count(*) FROM (
-            SELECT pg_notify('{EVENTS_CHANNEL}', json_build_object(
-                'type', 'render_completed',
-                'data', json_build_object('instruction_id', o.instruction_id, 'output_path', o.output_path)
-            )::text) FROM output AS o) AS sent) AS _outputs
+            SELECT hub_emit('render_completed', jsonb_build_object(
+                'instruction_id', o.instruction_id, 'output_path', o.output_path
+            )) FROM output AS o) AS sent) AS _outputs
   FROM done
 """
 

@@ -11,7 +11,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.db.uow import UnitOfWork
-from wsop_hub.dispatch.channels import EVENTS_CHANNEL
 from wsop_hub.domain.enums import Severity
 from wsop_hub.domain.models import MonitoringEventIn
 
@@ -62,9 +61,7 @@ class OutageTracker:
             async with UnitOfWork(self._engine) as uow:
                 recorded = await uow.events.record(event)
                 if recorded is not None:
-                    await uow.notify(
-                        EVENTS_CHANNEL, {"type": "alert", "data": recorded.model_dump(mode="json")}
-                    )
+                    await uow.emit("alert", recorded.model_dump(mode="json"))
                 await uow.commit()
         except Exception:  # noqa: BLE001 - PostgreSQL may be down too; the log line stands
             log.exception("%s: could not record the %s event", self.who, self.event_type)

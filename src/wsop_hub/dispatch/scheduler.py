@@ -18,7 +18,7 @@ from wsop_hub.dispatch.outage import DB_ERRORS
 from wsop_hub.dispatch.reaper import reap_expired_leases, seconds_to_next_expiry
 from wsop_hub.dispatch.relay import OutboxRelay
 from wsop_hub.dispatch.retry_timer import release_due_retries
-from wsop_hub.dispatch.sweeper import prune_outbox, sweep_unclaimed
+from wsop_hub.dispatch.sweeper import prune_logs, sweep_unclaimed
 from wsop_hub.domain.enums import Severity
 from wsop_hub.domain.models import MonitoringEventIn
 from wsop_hub.orchestration.anomaly_detector import AnomalyDetector
@@ -64,7 +64,7 @@ class Scheduler:
                 max(s.hub_sweeper_after_s / 2, 1.0),
                 lambda: sweep_unclaimed(self._engine, s.hub_sweeper_after_s),
             ),
-            self._every("outbox-prune", PRUNE_INTERVAL_S, lambda: prune_outbox(self._engine)),
+            self._every("prune", PRUNE_INTERVAL_S, lambda: prune_logs(self._engine)),
             self._every(
                 "anomaly-detector", s.hub_anomaly_interval_s, self.anomaly_detector.run_cycle
             ),

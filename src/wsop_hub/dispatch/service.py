@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.db.repositories.instructions import Transition
 from wsop_hub.db.uow import UnitOfWork
-from wsop_hub.dispatch.channels import EVENTS_CHANNEL, OUTBOX_CHANNEL, TOPIC_RENDER
+from wsop_hub.dispatch.channels import OUTBOX_CHANNEL, TOPIC_RENDER
 from wsop_hub.domain.enums import RenderStatus
 from wsop_hub.domain.models import RenderInstruction, RenderInstructionIn
 from wsop_hub.errors import Conflict
@@ -39,7 +39,8 @@ async def announce(uow: UnitOfWork, job: RenderInstruction) -> None:
 
 
 async def publish_change(uow: UnitOfWork, job: RenderInstruction) -> None:
-    await uow.notify(EVENTS_CHANNEL, instruction_event(job))
+    event = instruction_event(job)
+    await uow.emit(event["type"], event["data"])
 
 
 async def create_instruction(

@@ -17,6 +17,7 @@ from wsop_hub.dispatch.channels import OUTBOX_CHANNEL, TOPIC_RENDER
 log = logging.getLogger(__name__)
 
 OUTBOX_RETENTION_S = 24 * 3600
+EVENT_LOG_RETENTION_S = 24 * 3600
 
 
 async def sweep_unclaimed(engine: AsyncEngine, older_than_s: float, batch_size: int = 500) -> int:
@@ -39,9 +40,11 @@ async def sweep_unclaimed(engine: AsyncEngine, older_than_s: float, batch_size: 
     return len(stuck)
 
 
-async def prune_outbox(engine: AsyncEngine, retention_s: float = OUTBOX_RETENTION_S) -> int:
-    """Published outbox rows are only an audit trail; keep a day of them."""
+async def prune_logs(engine: AsyncEngine, retention_s: float = OUTBOX_RETENTION_S) -> int:
+    """Published outbox rows are only an audit trail, and the event log only serves
+    WebSocket clients catching up after a reconnect: keep a day of each."""
     async with UnitOfWork(engine) as uow:
         pruned = await uow.outbox.prune_published(retention_s)
+        pruned += await uow.event_log.prune(EVENT_LOG_RETENTION_S)
         await uow.commit()
     return pruned

@@ -92,6 +92,7 @@ class Worker:
         self._slot_freed = asyncio.Event()
         self._group_ready = False
         self._last_autoclaim = 0.0
+        self._last_reported: tuple[str, list[int]] | None = None
         self._last_redis_probe = 0.0
         self.redis_outage = OutageTracker(
             engine, who=self.worker_id, dependency="Redis", event_type="dispatch_fallback"
@@ -330,14 +331,14 @@ class Worker:
             (job_id, e.job.attempt) for job_id, e in self.running.items() if e.state == "running"
         ]
         still_held = await self._claims.extend_leases(self.worker_id, held, self.config.lease_s)
+        job_ids = [i for i, _ in held]
+        worker_status = "stopping" if self._stopping.is_set() else "active"
         async with UnitOfWork(self._engine) as uow:
-            registered = await uow.workers.heartbeat(
-                self.worker_id,
-                [i for i, _ in held],
-                "stopping" if self._stopping.is_set() else "active",
-            )
+            registered = await uow.workers.heartbeat(self.worker_id, job_ids, worker_status)
             if not registered:
                 await self._register_in(uow)
+            elif (worker_status, sorted(job_ids)) != self._last_reported:
+                await self._emit_worker_updated(uow, worker_status, job_ids)
             await uow.commit()
         for job_id, attempt in held:
             if (job_id, attempt) not in still_held:
@@ -369,11 +370,29 @@ class Worker:
             pid=os.getpid(),
             concurrency=self.config.concurrency,
         )
+        await self._emit_worker_updated(uow, "active", list(self.running))
 
     async def _deregister(self) -> None:
         async with UnitOfWork(self._engine) as uow:
             await uow.workers.deregister(self.worker_id)
+            await self._emit_worker_updated(uow, "gone", [])
             await uow.commit()
+
+    async def _emit_worker_updated(
+        self, uow: UnitOfWork, worker_status: str, job_ids: list[int]
+    ) -> None:
+        """`worker_updated` when the worker appears, leaves, or its jobs change; not on
+        every heartbeat (the dashboard derives heartbeat age from `GET /api/workers`)."""
+        self._last_reported = (worker_status, sorted(job_ids))
+        await uow.emit(
+            "worker_updated",
+            {
+                "id": self.worker_id,
+                "status": worker_status,
+                "current_job_ids": sorted(job_ids),
+                "concurrency": self.config.concurrency,
+            },
+        )
 
     async def _drain_on_shutdown(self) -> None:
         """Let running jobs finish within the grace period; release the rest to pending."""

@@ -23,7 +23,6 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.db.uow import UnitOfWork
-from wsop_hub.dispatch.channels import EVENTS_CHANNEL
 from wsop_hub.domain.enums import Severity
 from wsop_hub.domain.models import MonitoringEvent
 from wsop_hub.settings import Settings
@@ -195,7 +194,7 @@ class DashboardChannel:
             data["payload"] = notification.payload
         try:
             async with UnitOfWork(self._engine) as uow:
-                await uow.notify(EVENTS_CHANNEL, {"type": "notification", "data": data})
+                await uow.emit("notification", data)
                 await uow.commit()
         except Exception as exc:  # noqa: BLE001 - any database failure is worth a retry
             raise DeliveryError(f"pg_notify failed: {exc!r}") from exc
