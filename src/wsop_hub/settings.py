@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     hub_throughput_drop_ratio: float = Field(
         default=0.5, gt=0, le=1, description="this hour below previous hour x ratio is a drop"
     )
+    hub_queue_backlog_threshold: int = Field(
+        default=10,
+        ge=1,
+        description="more pending jobs than this is a warning; it clears at half of it",
+    )
     hub_slack_webhook_url: SecretStr | None = Field(
         default=None, description="Slack incoming-webhook URL; empty disables Slack"
     )

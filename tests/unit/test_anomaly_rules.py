@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wsop_hub.domain.enums import Severity
+from wsop_hub.orchestration import anomaly_rules as rules
 from wsop_hub.orchestration.anomaly_rules import (
     AnomalyThresholds,
     PremiumHand,
@@ -132,3 +133,25 @@ def test_nonsense_thresholds_are_refused(values: dict[str, float]) -> None:
 def test_thresholds_are_frozen() -> None:
     with pytest.raises(AttributeError):
         T.error_rate = 0.5  # type: ignore[misc]
+
+
+def test_queue_backlog_opens_above_the_threshold_and_clears_at_the_lower_level() -> None:
+    t = AnomalyThresholds(queue_backlog=10, queue_backlog_clear=5)
+    assert rules.queue_backlog(10, t, incident_open=False) == []
+    [finding] = rules.queue_backlog(11, t, incident_open=False)
+    assert finding.severity == "warning" and finding.payload["pending"] == 11
+    assert rules.queue_backlog(6, t, incident_open=True) != []
+    assert rules.queue_backlog(5, t, incident_open=True) == []
+    with pytest.raises(ValueError, match="queue_backlog_clear"):
+        AnomalyThresholds(queue_backlog=10, queue_backlog_clear=11)
+
+
+def test_job_failures_are_per_job_errors_within_the_lookback() -> None:
+    t = AnomalyThresholds(job_failed_lookback_s=3600)
+    jobs = [
+        rules.FailedJob(1, "Payouts", 3, "boom", age_s=7200),
+        rules.FailedJob(2, "Elimination", 1, "template not found", age_s=30),
+    ]
+    [finding] = rules.job_failures(jobs, t)
+    assert finding.incident_key == "anomaly:job_failed:2" and finding.severity == "error"
+    assert finding.subject_id == 2

@@ -68,6 +68,8 @@ def thresholds_from(settings: Settings) -> AnomalyThresholds:
         pending_delay_s=settings.hub_pending_delay_s,
         error_rate=settings.hub_error_rate_threshold,
         throughput_drop_ratio=settings.hub_throughput_drop_ratio,
+        queue_backlog=settings.hub_queue_backlog_threshold,
+        queue_backlog_clear=settings.hub_queue_backlog_threshold // 2,
     )
 
 
@@ -120,6 +122,8 @@ class AnomalyDetector:
             (rules.ORPHAN_PREMIUM_HAND, self._orphan_premium_hands, True),
             (rules.ERROR_RATE_SPIKE, self._error_rate, False),
             (rules.THROUGHPUT_DROP, self._throughput, False),
+            (rules.QUEUE_BACKLOG, self._queue_backlog, False),
+            (rules.JOB_FAILED, self._job_failures, True),
         ]
         handlers: dict[str, Handler] = {
             rules.PENDING_DELAY: self._raise_and_record,
@@ -179,6 +183,22 @@ class AnomalyDetector:
                 self.thresholds.throughput_window_s, now=now
             )
         return rules.throughput_drop(current, previous, self.thresholds)
+
+    async def _queue_backlog(self, now: datetime | None) -> list[Finding]:
+        key = rules.incident_key(rules.QUEUE_BACKLOG)
+        async with UnitOfWork(self._engine) as uow:
+            pending = await uow.metrics.pending_count()
+            is_open = key in await uow.events.open_incident_keys(key)
+        return rules.queue_backlog(pending, self.thresholds, incident_open=is_open)
+
+    async def _job_failures(self, now: datetime | None) -> list[Finding]:
+        async with UnitOfWork(self._engine) as uow:
+            rows = await uow.metrics.final_failures(self.thresholds.job_failed_lookback_s, now=now)
+        jobs = [
+            rules.FailedJob(r.id, r.template_name, r.attempt, r.error_message, r.age_s)
+            for r in rows
+        ]
+        return rules.job_failures(jobs, self.thresholds)
 
     # -- incidents ----------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
-"""The four anomaly rules of SPEC §5 as pure functions: numbers and records in, findings out.
+"""The anomaly and notification rules of SPEC §5 as pure functions: numbers and records in,
+findings out (the four anomaly rules, plus "render queue > 10 → warning" and "job failed →
+error" from its notification rules).
 
 No I/O here, so each rule and its boundaries are unit-tested without a database; the
 detector (anomaly_detector.py) gathers the inputs with SQL and acts on the findings.
@@ -23,9 +25,11 @@ PENDING_DELAY = "pending_delay"
 ORPHAN_PREMIUM_HAND = "orphan_premium_hand"
 ERROR_RATE_SPIKE = "error_rate_spike"
 THROUGHPUT_DROP = "throughput_drop"
+QUEUE_BACKLOG = "queue_backlog"
+JOB_FAILED = "job_failed"
 
 #: Rules that report one incident per record (instruction, hand) rather than one overall.
-PER_RECORD_RULES = (PENDING_DELAY, ORPHAN_PREMIUM_HAND)
+PER_RECORD_RULES = (PENDING_DELAY, ORPHAN_PREMIUM_HAND, JOB_FAILED)
 
 
 def incident_key(event_type: str, subject_id: int | None = None) -> str:
@@ -52,6 +56,13 @@ class AnomalyThresholds:
     throughput_drop_ratio: float = 0.5
     throughput_window_s: float = 3600.0
     throughput_min_previous: int = 20
+    #: SPEC §5 "render queue > 10 → warning". An open backlog incident clears only once
+    #: the queue is down to `queue_backlog_clear`, so a queue hovering around the
+    #: threshold raises one incident, not one per crossing.
+    queue_backlog: int = 10
+    queue_backlog_clear: int = 5
+    #: Jobs that failed for good longer ago than this are history, not alerts.
+    job_failed_lookback_s: float = 24 * 3600.0
 
     def __post_init__(self) -> None:
         if not 0 < self.error_rate < 1:
@@ -64,6 +75,11 @@ class AnomalyThresholds:
             raise ValueError("delays and windows must be positive")
         if self.error_min_settled < 1 or self.throughput_min_previous < 1:
             raise ValueError("minimum sample sizes must be at least 1")
+        if not 0 <= self.queue_backlog_clear <= self.queue_backlog:
+            raise ValueError(
+                f"queue_backlog_clear must be between 0 and queue_backlog "
+                f"(got {self.queue_backlog_clear} and {self.queue_backlog})"
+            )
 
 
 @dataclass(frozen=True)
@@ -219,4 +235,63 @@ def throughput_drop(current: int, previous: int, t: AnomalyThresholds) -> list[F
                 "window_s": t.throughput_window_s,
             },
         )
+    ]
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    """A render instruction that failed with no retry left."""
+
+    id: int
+    template_name: str
+    attempt: int
+    error_message: str
+    age_s: float
+
+
+def queue_backlog(pending: int, t: AnomalyThresholds, *, incident_open: bool) -> list[Finding]:
+    """SPEC §5 notification rule "render queue > 10 → warning": more pending jobs than
+    `queue_backlog` (strictly) opens the incident; it stays open until the queue is down
+    to `queue_backlog_clear` (hysteresis against flapping)."""
+    limit = t.queue_backlog_clear if incident_open else t.queue_backlog
+    if pending <= limit:
+        return []
+    return [
+        Finding(
+            incident_key=incident_key(QUEUE_BACKLOG),
+            event_type=QUEUE_BACKLOG,
+            severity=Severity.WARNING,
+            message=f"{pending} render instructions are waiting (threshold {t.queue_backlog})",
+            payload={
+                "pending": pending,
+                "threshold": t.queue_backlog,
+                "clears_at": t.queue_backlog_clear,
+            },
+        )
+    ]
+
+
+def job_failures(jobs: Sequence[FailedJob], t: AnomalyThresholds) -> list[Finding]:
+    """SPEC §5 notification rule "job failed → error": one incident per job that failed
+    with no retry left, within the lookback; it resolves when the job leaves `failed`
+    (an operator retried it). Failures with a retry scheduled are not alerts yet."""
+    recent = sorted((j for j in jobs if j.age_s <= t.job_failed_lookback_s), key=lambda j: j.age_s)
+    return [
+        Finding(
+            incident_key=incident_key(JOB_FAILED, job.id),
+            event_type=JOB_FAILED,
+            severity=Severity.ERROR,
+            message=(
+                f"render instruction {job.id} ({job.template_name}) failed after "
+                f"{job.attempt} attempt(s): {job.error_message}"
+            )[:2000],
+            payload={
+                "instruction_id": job.id,
+                "template_name": job.template_name,
+                "attempt": job.attempt,
+                "error": job.error_message[:1000],
+            },
+            subject_id=job.id,
+        )
+        for job in recent
     ]

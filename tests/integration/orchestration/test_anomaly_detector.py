@@ -333,3 +333,80 @@ async def test_the_scheduler_runs_the_detector_on_its_interval(
     finally:
         scheduler.stop()
         await asyncio.wait_for(task, timeout=10)
+
+
+# -- notification rules: queue backlog, job failed -----------------------------------------
+
+
+async def test_a_queue_backlog_is_one_warning_that_clears_only_well_below_the_threshold(
+    engine: AsyncEngine, detector: AnomalyDetector
+) -> None:
+    jobs = [await insert_instruction(engine) for _ in range(11)]
+    await detector.run_once()
+    await detector.run_once()
+    [event] = await events(engine, "queue_backlog")
+    assert event["severity"] == "warning" and event["payload"]["pending"] == 11
+
+    async def cancel(count: int) -> None:
+        for job in jobs[:count]:
+            await cancel_instruction(engine, job.id, actor="admin:op", reason="test")
+        del jobs[:count]
+
+    await cancel(3)  # 8 pending: below the threshold, above the clear level
+    await detector.run_once()
+    [event] = await events(engine, "queue_backlog")
+    assert not event["resolved"], "an incident must not flap at the threshold"
+    await cancel(3)  # 5 pending: cleared
+    await detector.run_once()
+    [event] = await events(engine, "queue_backlog")
+    assert event["resolved"] and event["resolved_by"] == "anomaly-detector"
+
+
+async def test_a_final_failure_is_one_error_event_notified_to_slack_until_retried(
+    engine: AsyncEngine, detector: AnomalyDetector, slack: RecordingChannel
+) -> None:
+    final = await insert_instruction(engine)
+    retrying = await insert_instruction(engine)
+    await execute(
+        engine,
+        "UPDATE render_instructions SET status = 'failed', attempt = 3, completed_at = now(),"
+        " error_message = 'template not found' WHERE id = :id",
+        id=final.id,
+    )
+    await execute(
+        engine,
+        "UPDATE render_instructions SET status = 'failed', completed_at = now(),"
+        " next_retry_at = now() + interval '1 minute' WHERE id = :id",
+        id=retrying.id,
+    )
+    await detector.run_once()
+    await detector.run_once()
+    [event] = await events(engine, "job_failed")
+    assert event["severity"] == "error" and event["payload"]["instruction_id"] == final.id
+    assert "template not found" in event["message"] and "3 attempt" in event["message"]
+
+    async def one_error_sent() -> bool:
+        return [n.title for n in slack.sent if n.severity == "error"] == ["job_failed"]
+
+    await eventually(one_error_sent, what="one Slack notification for the failed job")
+
+    await execute(
+        engine, "UPDATE render_instructions SET status = 'pending' WHERE id = :id", id=final.id
+    )
+    await detector.run_once()
+    [event] = await events(engine, "job_failed")
+    assert event["resolved"]
+
+
+async def test_an_old_final_failure_is_history_not_an_alert(
+    engine: AsyncEngine, detector: AnomalyDetector
+) -> None:
+    job = await insert_instruction(engine)
+    await execute(
+        engine,
+        "UPDATE render_instructions SET status = 'failed', completed_at = now() - interval '2 days'"
+        " WHERE id = :id",
+        id=job.id,
+    )
+    await detector.run_once()
+    assert await events(engine, "job_failed") == []

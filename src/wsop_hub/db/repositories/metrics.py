@@ -84,6 +84,29 @@ _COMPLETED_TWO_WINDOWS = _timed(
 )
 
 
+class FinalFailure(NamedTuple):
+    id: int
+    template_name: str
+    attempt: int
+    error_message: str
+    age_s: float
+
+
+# Partial index `ix_render_instructions_completed_at` bounds the window; failed rows with
+# a retry scheduled are not final.
+_FINAL_FAILURES = _timed(
+    """
+    SELECT id, template_name, attempt, COALESCE(error_message, ''),
+           extract(epoch FROM :clock - completed_at) AS age_s
+      FROM render_instructions
+     WHERE status = 'failed' AND next_retry_at IS NULL
+       AND completed_at > :clock - make_interval(secs => :lookback_s)
+     ORDER BY completed_at DESC, id
+     LIMIT :limit
+    """
+)
+
+
 class MetricsRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
@@ -134,3 +157,19 @@ class MetricsRepository:
             )
         )
         return int(value or 0)
+
+    async def pending_count(self) -> int:
+        """Jobs waiting to be claimed (partial index on pending)."""
+        value = await self._conn.scalar(
+            text("SELECT count(*) FROM render_instructions WHERE status = 'pending'")
+        )
+        return int(value or 0)
+
+    async def final_failures(
+        self, lookback_s: float, *, limit: int = 1000, now: datetime | None = None
+    ) -> list[FinalFailure]:
+        """Jobs that failed with no retry left within `lookback_s`, newest first."""
+        rows = await self._rows(
+            _FINAL_FAILURES, now=now, lookback_s=float(lookback_s), limit=int(limit)
+        )
+        return [FinalFailure(int(r[0]), str(r[1]), int(r[2]), str(r[3]), float(r[4])) for r in rows]
