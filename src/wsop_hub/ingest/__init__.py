@@ -1,0 +1,1 @@
+"""Ingest: PokerGFX exports and WSOP+ imports into PostgreSQL (SPEC §6)."""
