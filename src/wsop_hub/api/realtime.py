@@ -40,7 +40,7 @@ CHANNEL_TYPES: dict[str, frozenset[str]] = {
     "render-progress": frozenset(
         {"instruction_updated", "render_progress", "render_completed", "worker_updated"}
     ),
-    "sync-status": frozenset({"sync_status", "hand_created"}),
+    "sync-status": frozenset({"sync_status", "import_completed", "hand_created"}),
     "notifications": frozenset({"notification", "alert"}),
 }
 BROADCAST_PREFIX = "broadcast-"

@@ -1,4 +1,5 @@
-"""`wsop-hub scheduler`: the outbox relay, the periodic recovery loops and the anomaly detector.
+"""`wsop-hub scheduler`: the outbox relay, the periodic recovery loops, the anomaly detector
+and the sync schedules (SPEC §6).
 
 Each loop is independent: one failing iteration is logged (and recorded as a monitoring
 event when PostgreSQL is there to take it) and the loop goes on.
@@ -21,6 +22,8 @@ from wsop_hub.dispatch.retry_timer import release_due_retries
 from wsop_hub.dispatch.sweeper import prune_logs, sweep_unclaimed
 from wsop_hub.domain.enums import Severity
 from wsop_hub.domain.models import MonitoringEventIn
+from wsop_hub.ingest.sync import SyncScheduler
+from wsop_hub.ingest.sync_jobs import build_jobs
 from wsop_hub.orchestration.anomaly_detector import AnomalyDetector
 from wsop_hub.orchestration.notifications import build_notifier
 from wsop_hub.redis_keys import RedisKeys
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 
 RETRY_TIMER_INTERVAL_S = 1.0
 PRUNE_INTERVAL_S = 3600.0
+#: How often the scheduler looks for due syncs (a manual trigger waits at most this long).
+SYNC_CHECK_INTERVAL_S = 5.0
 
 
 class Scheduler:
@@ -41,6 +46,7 @@ class Scheduler:
         self._stopping = asyncio.Event()
         self.relay = OutboxRelay(engine, redis, RedisKeys(settings.hub_redis_prefix), database_url)
         self.anomaly_detector = AnomalyDetector(engine, settings, build_notifier(engine, settings))
+        self.sync = SyncScheduler(engine, build_jobs(engine, settings))
 
     def stop(self) -> None:
         self._stopping.set()
@@ -68,6 +74,7 @@ class Scheduler:
             self._every(
                 "anomaly-detector", s.hub_anomaly_interval_s, self.anomaly_detector.run_cycle
             ),
+            self._every("sync", SYNC_CHECK_INTERVAL_S, self.sync.run_due),
         ]
         try:
             await asyncio.gather(*loops)

@@ -50,12 +50,24 @@ async def create_instruction(
 
     With a `dedup_key` seen before, returns the existing instruction and writes nothing.
     """
+    job, _ = await create_instruction_once(
+        engine, data, default_max_retries=default_max_retries, actor=actor
+    )
+    return job
+
+
+async def create_instruction_once(
+    engine: AsyncEngine, data: RenderInstructionIn, *, default_max_retries: int, actor: str
+) -> tuple[RenderInstruction, bool]:
+    """`create_instruction`, also saying whether it was created now (False: its
+    `dedup_key` was seen before and the existing instruction is returned)."""
     async with UnitOfWork(engine, single_statement=True) as uow:
         job = await uow.instructions.create_announced(data, default_max_retries, actor)
+        created = job is not None
         if job is None:  # dedup_key seen before
             job, _ = await uow.instructions.insert(data, default_max_retries)
         await uow.commit()
-    return job
+    return job, created
 
 
 async def cancel_instruction(

@@ -35,15 +35,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.dispatch.service import announce, create_instruction, publish_change
-from wsop_hub.domain.enums import Severity, TriggerType
+from wsop_hub.domain.enums import Severity
 from wsop_hub.domain.models import (
-    Hand,
     MonitoringEvent,
     MonitoringEventIn,
     RenderInstruction,
-    RenderInstructionIn,
 )
 from wsop_hub.errors import Conflict
+from wsop_hub.ingest.generator import premium_hand_instruction
 from wsop_hub.orchestration import anomaly_rules as rules
 from wsop_hub.orchestration.anomaly_rules import AnomalyThresholds, Finding
 from wsop_hub.orchestration.notifications import Notification, Notifier
@@ -53,9 +52,6 @@ log = logging.getLogger(__name__)
 
 ACTOR = "anomaly-detector"
 DETECTOR_ERROR = "anomaly_detector_error"
-PREMIUM_HAND_TEMPLATE = "Premium Hand"
-#: An orphan premium hand's graphic is late already: let it go ahead of routine work.
-ORPHAN_INSTRUCTION_PRIORITY = 3
 #: New per-record incidents handled per rule and cycle; the rest wait for the next cycle,
 #: so a backlog of thousands of stuck jobs does not become one enormous transaction burst.
 MAX_NEW_INCIDENTS_PER_RULE = 100
@@ -70,28 +66,6 @@ def thresholds_from(settings: Settings) -> AnomalyThresholds:
         throughput_drop_ratio=settings.hub_throughput_drop_ratio,
         queue_backlog=settings.hub_queue_backlog_threshold,
         queue_backlog_clear=settings.hub_queue_backlog_threshold // 2,
-    )
-
-
-def premium_hand_instruction(hand: Hand) -> RenderInstructionIn:
-    """The instruction an orphan premium hand should have had (idempotent by dedup key)."""
-    return RenderInstructionIn(
-        template_name=PREMIUM_HAND_TEMPLATE,
-        layer_data={
-            "hand_id": hand.id,
-            "table_id": hand.table_id,
-            "hand_number": hand.hand_number,
-            "hand_rank": hand.hand_rank,
-            "pot_size": hand.pot_size,
-            "winner": hand.winner,
-            "players": [p.model_dump(mode="json") for p in hand.players],
-            "community_cards": list(hand.community_cards),
-        },
-        priority=ORPHAN_INSTRUCTION_PRIORITY,
-        trigger_type=TriggerType.PREMIUM_HAND,
-        trigger_id=str(hand.id),
-        hand_id=hand.id,
-        dedup_key=f"premium_hand:{hand.id}",
     )
 
 

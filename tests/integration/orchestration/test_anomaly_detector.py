@@ -132,7 +132,10 @@ async def test_an_orphan_premium_hand_gets_exactly_one_instruction_across_cycles
         "pending",
     )
     assert job["dedup_key"] == f"premium_hand:{hand.id}"
-    assert job["layer_data"]["winner"] == hand.winner
+    # The same gfx_data v3 payload the instruction generator builds (one builder).
+    assert job["layer_data"]["single_fields"]["name"] == (hand.winner or "UNKNOWN").upper()
+    assert job["layer_data"]["metadata"]["hand_id"] == hand.id
+    assert job["priority"] == 2
     created = "SELECT actor, reason FROM instruction_history WHERE instruction_id = :id"
     assert await rows(engine, created, id=job["id"]) == [
         {"actor": "anomaly-detector", "reason": "created"}

@@ -263,3 +263,20 @@ def test_pc_clock_offset_of_a_constructed_hand() -> None:
     session = parse(export([hand([player(2, 100, 100), player(3, 100, 100)], [action("FOLD", 2)])]))
     recorded = session.hands[0].recording_offset
     assert recorded == timedelta(days=739541, hours=15, seconds=0.5)
+
+
+def test_the_format_error_survives_a_trip_through_a_process_pool() -> None:
+    """The ingest service parses in worker processes: the error must pickle."""
+    import pickle
+
+    from wsop_hub.ingest.pokergfx import PokerGfxFormatError
+
+    error = PokerGfxFormatError("x.json", "is not valid JSON", where="hand #0", field="HandNum")
+    copy = pickle.loads(pickle.dumps(error))
+    assert isinstance(copy, PokerGfxFormatError) and str(copy) == str(error)
+    assert (copy.source_name, copy.problem, copy.where, copy.field) == (
+        "x.json",
+        "is not valid JSON",
+        "hand #0",
+        "HandNum",
+    )

@@ -31,3 +31,13 @@ class PokerGfxFormatError(InvalidInput):
         if field:
             parts.append(f"field {field}")
         super().__init__(": ".join(parts) + f": {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Picklable, so it crosses from a parsing process back to the ingest service."""
+        return (_rebuild, (self.source_name, self.problem, self.where, self.field))
+
+
+def _rebuild(
+    source_name: str, problem: str, where: str | None, field: str | None
+) -> PokerGfxFormatError:
+    return PokerGfxFormatError(source_name, problem, where=where, field=field)
