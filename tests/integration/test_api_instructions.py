@@ -50,3 +50,13 @@ def test_invalid_instruction_is_422_and_stores_nothing(client: TestClient) -> No
 def test_unknown_id_is_404_with_a_message(client: TestClient) -> None:
     missing = client.get("/api/instructions/999999", headers=AUTH)
     assert missing.status_code == 404 and "999999 does not exist" in missing.json()["detail"]
+
+
+def test_force_render_is_kept_on_the_generic_create_path(client: TestClient) -> None:
+    response = client.post(
+        "/api/instructions",
+        headers=AUTH,
+        json={"template_name": "Payouts", "trigger_type": "payouts", "force_render": True},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["force_render"] is True

@@ -28,6 +28,10 @@ class CancelBody(RetryBody):
     pass
 
 
+class RerenderBody(RetryBody):
+    pass
+
+
 class ChangePriorityBody(_Body):
     instruction_id: DbId
     priority: int = Field(ge=1, le=10, description="1 is highest")

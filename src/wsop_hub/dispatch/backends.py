@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wsop_hub.domain.models import RenderInstruction
+
+if TYPE_CHECKING:
+    from wsop_hub.settings import Settings
 
 
 class PermanentRenderError(Exception):
@@ -21,21 +25,49 @@ class PermanentRenderError(Exception):
 
 @dataclass(frozen=True)
 class RenderResult:
+    """What a backend produced; the worker's fenced completion records it in render_outputs.
+
+    `cached` marks a cache hit (`output_path` is an earlier render's file); when
+    `render_duration_ms` is None the worker records the time from claim to completion.
+    """
+
     output_path: str
     file_size: int | None = None
     frame_count: int | None = None
+    cached: bool = False
+    data_hash: str | None = None
+    render_duration_ms: int | None = None
+    template_version: str | None = None
+
+
+class ProgressSink(Protocol):
+    """`progress(done, total, stage=…)`: how far a render is. Safe to call from any thread
+    (the built-in renderer reports from its render thread); the worker throttles."""
+
+    def __call__(self, done: int, total: int, stage: str = "rendering") -> None: ...
+
+
+def _ignore_progress(done: int, total: int, stage: str = "rendering") -> None:
+    """The default sink: a context built outside a worker reports to no one."""
 
 
 @dataclass
 class JobContext:
-    """What a running render can see: who runs it, and whether it must stop."""
+    """What a running render can see: who runs it, whether it must stop, where to report."""
 
     worker_id: str
     attempt: int
     cancelled: asyncio.Event = field(default_factory=asyncio.Event)
+    progress: ProgressSink = field(default=_ignore_progress)
 
 
 class RenderBackend(Protocol):
+    """Renders one job. A backend may also define `reports_progress = True` (the worker then
+    emits `started`/`completed`/`failed` progress events around it), `async discard(result)`
+    (called when a finished render's completion was fenced out because the job was
+    cancelled or reaped meanwhile: nothing will record the output, so it can go) and
+    `async aclose()` (called once when the worker stops, to release connections)."""
+
     async def render(self, job: RenderInstruction, ctx: JobContext) -> RenderResult | None: ...
 
 
@@ -62,16 +94,38 @@ class SleepBackend:
         return None
 
 
-BUILTIN_BACKENDS = {"noop": NoopBackend, "sleep": SleepBackend}
+def _builtin(settings: Settings | None) -> RenderBackend:
+    # Imported here: the renderer (Pillow, ffmpeg) stays out of processes that never render.
+    from wsop_hub.render.backend import BuiltinBackend
+
+    return BuiltinBackend(settings)
 
 
-def load_backend(spec: str) -> RenderBackend:
-    """`noop`, `sleep`, or `package.module:factory` for a backend of one's own."""
+def _nexrender(settings: Settings | None) -> RenderBackend:
+    from wsop_hub.render.backend import NexrenderBackend
+
+    return NexrenderBackend(settings)
+
+
+BUILTIN_BACKENDS: dict[str, Callable[[Settings | None], RenderBackend]] = {
+    "noop": lambda _settings: NoopBackend(),
+    "sleep": lambda _settings: SleepBackend(),
+    "builtin": _builtin,
+    "nexrender": _nexrender,
+}
+
+
+def load_backend(spec: str, settings: Settings | None = None) -> RenderBackend:
+    """`noop`, `sleep`, `builtin`, `nexrender`, or `package.module:factory` for a backend of
+    one's own (called without arguments). `settings` configure the render backends; without
+    them they read the environment, as the worker itself did."""
     if spec in BUILTIN_BACKENDS:
-        return BUILTIN_BACKENDS[spec]()
+        return BUILTIN_BACKENDS[spec](settings)
     module_name, sep, attr = spec.partition(":")
     if not sep:
-        raise ValueError(f"unknown backend {spec!r}: use noop, sleep or module:factory")
+        raise ValueError(
+            f"unknown backend {spec!r}: use noop, sleep, builtin, nexrender or module:factory"
+        )
     factory = getattr(importlib.import_module(module_name), attr)
     backend: RenderBackend = factory()
     return backend

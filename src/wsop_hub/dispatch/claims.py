@@ -57,14 +57,17 @@ WITH done AS (
     SELECT id, 'processing', 'completed', attempt, $3 FROM done
 ), output AS (
     INSERT INTO render_outputs (instruction_id, attempt, output_path, file_size, frame_count,
-                                render_duration_ms, status, completed_at)
-    SELECT id, attempt, $4, $5, $6, $7, 'completed', now() FROM done WHERE $4::text IS NOT NULL
-    RETURNING instruction_id, output_path
+                                render_duration_ms, status, completed_at, data_hash, cached,
+                                template_version)
+    SELECT id, attempt, $4, $5, $6, $7, 'completed', now(), $8::text, $9::boolean, $10::text
+      FROM done WHERE $4::text IS NOT NULL
+    RETURNING instruction_id, output_path, cached
 )
 SELECT done.*, {instruction_event_sql("done")} AS _notified,
        (SELECT count(*) FROM (
             SELECT hub_emit('render_completed', jsonb_build_object(
-                'instruction_id', o.instruction_id, 'output_path', o.output_path
+                'instruction_id', o.instruction_id, 'output_path', o.output_path,
+                'cached', o.cached
             )) FROM output AS o) AS sent) AS _outputs
   FROM done
 """
@@ -142,7 +145,12 @@ class ClaimStore:
     async def complete(
         self, job: RenderInstruction, worker_id: str, result: RenderResult | None, duration_ms: int
     ) -> RenderInstruction | None:
-        """processing → completed for the attempt held, with the output row; None if fenced out."""
+        """processing → completed for the attempt held, with the output row; None if fenced out.
+
+        `duration_ms` (claim → completion) is recorded unless the backend measured the render
+        itself (`result.render_duration_ms`)."""
+        if result is not None and result.render_duration_ms is not None:
+            duration_ms = result.render_duration_ms
         row = await self._pool.fetchrow(
             COMPLETE,
             job.id,
@@ -152,6 +160,9 @@ class ClaimStore:
             result.file_size if result else None,
             result.frame_count if result else None,
             duration_ms,
+            result.data_hash if result else None,
+            result.cached if result else False,
+            result.template_version if result else None,
         )
         return _instruction(row) if row is not None else None
 

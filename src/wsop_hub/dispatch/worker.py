@@ -52,6 +52,96 @@ class WorkerConfig:
     fallback_poll_s: float = 0.5
     redis_probe_every_s: float = 2.0
     shutdown_grace_s: float = 20.0
+    #: Shortest gap between two `render_progress` events of one job (first and last always go).
+    progress_interval_s: float = 0.25
+
+
+class ProgressReporter:
+    """`render_progress` events of one job attempt, throttled, in order, off the render path.
+
+    The backend calls it from any thread (the built-in renderer from its render thread);
+    each call hops onto the event loop with `call_soon_threadsafe`, where the throttle keeps
+    the first report, the last (`done == total`) and at most one per `interval_s` in
+    between. A single task writes the kept events through `UnitOfWork.emit`, so a slow
+    database delays progress events, never the render. Progress is best-effort: an event
+    that cannot be written is logged and dropped; the job's state changes do not depend on it.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        job: RenderInstruction,
+        interval_s: float,
+        loop: asyncio.AbstractEventLoop,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._engine = engine
+        self._job = job
+        self._interval_s = interval_s
+        self._loop = loop
+        self._clock = clock
+        self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self._last_sent_at: float | None = None
+        self.done = 0
+        self.total = 0
+        self.emitted = 0
+        self._writer = loop.create_task(self._write(), name=f"progress-{job.id}")
+
+    def __call__(self, done: int, total: int, stage: str = "rendering") -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._offer, done, total, stage)
+        except RuntimeError:
+            pass  # the loop is closed: the worker is gone and nobody is listening
+
+    def _offer(self, done: int, total: int, stage: str) -> None:
+        self.done, self.total = done, total
+        now, previous = self._clock(), self._last_sent_at
+        last = total > 0 and done >= total
+        if previous is None or last or now - previous >= self._interval_s:
+            self._last_sent_at = now
+            self._queue.put_nowait(self._event(stage))
+
+    def stage(self, stage: str) -> None:
+        """A lifecycle event (`started`, `completed`, `failed`), never throttled; queued
+        behind any report the render thread has already handed to the loop."""
+        self._loop.call_soon(self._stage, stage)
+
+    def _stage(self, stage: str) -> None:
+        if stage == "completed" and self.total:
+            self.done = self.total
+        self._queue.put_nowait(self._event(stage, 100.0 if stage == "completed" else None))
+
+    def _event(self, stage: str, percent: float | None = None) -> dict[str, Any]:
+        if percent is None:
+            percent = round(100.0 * self.done / self.total, 1) if self.total else 0.0
+        return {
+            "instruction_id": self._job.id,
+            "attempt": self._job.attempt,
+            "frame": self.done,
+            "total": self.total,
+            "percent": percent,
+            "stage": stage,
+        }
+
+    async def _write(self) -> None:
+        while (event := await self._queue.get()) is not None:
+            try:
+                async with UnitOfWork(self._engine, single_statement=True) as uow:
+                    await uow.emit("render_progress", event)
+                self.emitted += 1
+            except DB_ERRORS as exc:
+                log.warning(
+                    "job %d: render_progress %s not sent (%s)", self._job.id, event["stage"], exc
+                )
+
+    async def close(self, timeout_s: float = 5.0) -> None:
+        """Send what is queued (bounded by `timeout_s`), then stop the writer."""
+        self._loop.call_soon(self._queue.put_nowait, None)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._writer), timeout_s)
+        except TimeoutError:
+            log.warning("job %d: dropping unsent render_progress events", self._job.id)
+            self._writer.cancel()
 
 
 @dataclass
@@ -62,6 +152,8 @@ class RunningJob:
     #: "running", "lost" (cancelled or reaped: write nothing) or "releasing" (shutdown).
     state: str = "running"
     started_monotonic: float = field(default_factory=time.monotonic)
+    #: Set when the backend reports progress (`reports_progress = True`).
+    progress: ProgressReporter | None = None
 
 
 def new_worker_id() -> str:
@@ -139,6 +231,9 @@ class Worker:
             except asyncio.CancelledError:
                 pass
             await self._with_db_retry(self._deregister, "deregister", attempts=5)
+            close = getattr(self._backend, "aclose", None)
+            if close is not None:
+                await close()
 
     async def _wait_for_free_slot(self) -> None:
         while len(self.running) >= self.config.concurrency and not self._stopping.is_set():
@@ -228,34 +323,51 @@ class Worker:
     # -- running a job --------------------------------------------------------------------
 
     def _start(self, job: RenderInstruction) -> None:
-        entry = RunningJob(job=job, ctx=JobContext(worker_id=self.worker_id, attempt=job.attempt))
+        ctx = JobContext(worker_id=self.worker_id, attempt=job.attempt)
+        entry = RunningJob(job=job, ctx=ctx)
+        if getattr(self._backend, "reports_progress", False):
+            entry.progress = ProgressReporter(
+                self._engine, job, self.config.progress_interval_s, asyncio.get_running_loop()
+            )
+            ctx.progress = entry.progress
         self.running[job.id] = entry
         entry.task = asyncio.create_task(self._run_job(entry), name=f"job-{job.id}")
 
     async def _run_job(self, entry: RunningJob) -> None:
-        job = entry.job
+        job, progress = entry.job, entry.progress
+        settled: str | None = None
+        if progress is not None:
+            progress.stage("started")
         try:
             try:
                 result = await self._backend.render(job, entry.ctx)
             except asyncio.CancelledError:
                 return  # lost the job (cancel/reap) or shutting down: settled elsewhere
             except PermanentRenderError as exc:
-                await self._settle_failure(entry, f"{exc}", retryable=False)
+                if await self._settle_failure(entry, f"{exc}", retryable=False):
+                    settled = "failed"
             except Exception as exc:  # noqa: BLE001 - any render error fails this attempt only
                 log.warning(
                     "%s: job %d attempt %d failed: %r", self.worker_id, job.id, job.attempt, exc
                 )
-                await self._settle_failure(
+                if await self._settle_failure(
                     entry, f"{exc.__class__.__name__}: {exc}", retryable=True
-                )
+                ):
+                    settled = "failed"
             else:
-                await self._settle_success(entry, result)
+                if await self._settle_success(entry, result):
+                    settled = "completed"
         finally:
+            if progress is not None:
+                if settled is not None:
+                    progress.stage(settled)
+                await progress.close()
             if entry.state != "releasing":
                 self.running.pop(job.id, None)
                 self._slot_freed.set()
 
-    async def _settle_success(self, entry: RunningJob, result: RenderResult | None) -> None:
+    async def _settle_success(self, entry: RunningJob, result: RenderResult | None) -> bool:
+        """Record the result; False when the attempt was no longer ours (fenced out)."""
         job = entry.job
         duration_ms = int((time.monotonic() - entry.started_monotonic) * 1000)
         done = await self._settle(
@@ -270,19 +382,26 @@ class Worker:
                 job.id,
                 job.attempt,
             )
-        else:
-            self.completed_count += 1
+            discard = getattr(self._backend, "discard", None)
+            if result is not None and discard is not None:
+                await discard(result)
+            return False
+        self.completed_count += 1
+        return True
 
-    async def _settle_failure(self, entry: RunningJob, error: str, *, retryable: bool) -> None:
+    async def _settle_failure(self, entry: RunningJob, error: str, *, retryable: bool) -> bool:
+        """Record the failure (with a retry when `retryable` and retries remain); False when
+        the attempt was no longer ours."""
         job = entry.job
         retry_in_s = (
             retry_delay_s(self.config.retry_backoff_base_s, job.retry_count)
             if retryable and job.retry_count < job.max_retries
             else None
         )
-        await self._settle(
+        failed = await self._settle(
             entry, lambda: self._claims.fail(job, self.worker_id, error, retry_in_s), "fail"
         )
+        return failed is not None
 
     async def _settle(
         self, entry: RunningJob, write: Callable[[], Awaitable[T]], what: str

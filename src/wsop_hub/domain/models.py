@@ -80,6 +80,10 @@ class RenderInstructionIn(_Model):
         max_length=300,
         description="idempotency key: a second create with the same key returns the first",
     )
+    force_render: bool = Field(
+        default=False,
+        description="render even when an identical output (same data hash) is cached",
+    )
 
     @field_validator("layer_data")
     @classmethod
@@ -115,6 +119,7 @@ class RenderInstruction(_Model):
     updated_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    force_render: bool = False
 
 
 class HistoryEntry(_Model):
@@ -140,6 +145,11 @@ class RenderOutput(_Model):
     error_message: str | None
     created_at: datetime
     completed_at: datetime | None
+    data_hash: str | None = Field(
+        default=None, description="sha256 of template, version, bound values, output settings"
+    )
+    cached: bool = Field(default=False, description="a cache hit: the file of an earlier render")
+    template_version: str | None = None
 
 
 class MonitoringEventIn(_Model):

@@ -12,11 +12,12 @@ from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.dispatch.service import (
     announce,
     cancel_instruction,
+    create_instruction,
     publish_change,
     retry_instruction,
 )
 from wsop_hub.domain.enums import RenderStatus
-from wsop_hub.domain.models import MonitoringEvent, RenderInstruction
+from wsop_hub.domain.models import MonitoringEvent, RenderInstruction, RenderInstructionIn
 from wsop_hub.errors import Conflict
 
 #: Statuses whose priority still matters (the job has not started or will run again).
@@ -32,6 +33,86 @@ async def retry(
     engine: AsyncEngine, instruction_id: int, *, user: str, reason: str
 ) -> RenderInstruction:
     return await retry_instruction(engine, instruction_id, actor=admin(user), reason=reason)
+
+
+async def _create_forced(
+    uow: UnitOfWork, data: RenderInstructionIn, default_max_retries: int, actor: str, reason: str
+) -> RenderInstruction:
+    """Insert a pending instruction with its history, outbox row and event, in `uow`.
+
+    The dispatch service's one-statement create names its columns and predates
+    `force_render`, so an instruction that must bypass the render cache is created here.
+    A `dedup_key` seen before returns the existing instruction and writes nothing.
+    """
+    job, created = await uow.instructions.insert(data, default_max_retries)
+    if created:
+        await uow.instructions.add_history(
+            [Transition(job.id, None, RenderStatus.PENDING, job.attempt, actor, reason)]
+        )
+        await announce(uow, job)
+        await publish_change(uow, job)
+    return job
+
+
+async def create_render(
+    engine: AsyncEngine, data: RenderInstructionIn, *, default_max_retries: int, actor: str
+) -> RenderInstruction:
+    """Create a render instruction; one with `force_render` keeps the flag (see above)."""
+    if not data.force_render:
+        return await create_instruction(
+            engine, data, default_max_retries=default_max_retries, actor=actor
+        )
+    async with UnitOfWork(engine) as uow:
+        job = await _create_forced(
+            uow, data, default_max_retries, actor, "created (forced render: cache bypassed)"
+        )
+        await uow.commit()
+    return job
+
+
+async def rerender(
+    engine: AsyncEngine, instruction_id: int, *, user: str, reason: str
+) -> RenderInstruction:
+    """Render a completed instruction again, bypassing the render cache.
+
+    A NEW instruction copies the old one with `force_render` (the completed one and its
+    output stay as history; each records the other in its history).
+    """
+    async with UnitOfWork(engine) as uow:
+        old = await uow.instructions.get(instruction_id)
+        if old.status is not RenderStatus.COMPLETED:
+            raise Conflict(
+                f"render instruction {instruction_id} is {old.status}; only a completed job "
+                "can be re-rendered (retry a failed or cancelled one instead)"
+            )
+        copy = RenderInstructionIn(
+            template_name=old.template_name,
+            layer_data=old.layer_data,
+            output_settings=old.output_settings,
+            priority=old.priority,
+            trigger_type=old.trigger_type,
+            trigger_id=old.trigger_id,
+            hand_id=old.hand_id,
+            max_retries=old.max_retries,
+            force_render=True,
+        )
+        job = await _create_forced(
+            uow, copy, old.max_retries, admin(user), f"re-render of #{old.id}: {reason}"
+        )
+        await uow.instructions.add_history(
+            [
+                Transition(
+                    old.id,
+                    old.status,
+                    old.status,
+                    old.attempt,
+                    admin(user),
+                    f"re-rendered as #{job.id}: {reason}",
+                )
+            ]
+        )
+        await uow.commit()
+    return job
 
 
 async def cancel(

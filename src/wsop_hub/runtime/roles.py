@@ -57,7 +57,7 @@ async def run_worker(
     config = worker_config(settings, concurrency)
     redis = redis_client(redis_url, read_timeout_s=config.block_ms / 1000 + 5)
     keys = RedisKeys(settings.hub_redis_prefix)
-    worker = Worker(engine, redis, keys, load_backend(backend), config, ClaimStore(pool))
+    worker = Worker(engine, redis, keys, load_backend(backend, settings), config, ClaimStore(pool))
     _on_stop_signals(worker.stop)
     log.info("worker %s: concurrency %d, backend %s", worker.worker_id, concurrency, backend)
     try:

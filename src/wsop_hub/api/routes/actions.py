@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi import status as http_status
 
 from wsop_hub.api.deps import PrincipalDep, StateDep
 from wsop_hub.api.schemas import (
@@ -10,6 +11,7 @@ from wsop_hub.api.schemas import (
     BulkRetryResult,
     CancelBody,
     ChangePriorityBody,
+    RerenderBody,
     RetryBody,
 )
 from wsop_hub.domain.models import RenderInstruction
@@ -77,5 +79,20 @@ async def change_priority(
 )
 async def cancel(body: CancelBody, state: StateDep, principal: PrincipalDep) -> RenderInstruction:
     return await actions.cancel(
+        state.engine, body.instruction_id, user=principal.name, reason=body.reason
+    )
+
+
+@router.post(
+    "/rerender",
+    response_model=RenderInstruction,
+    status_code=http_status.HTTP_201_CREATED,
+    responses=CONFLICT,
+    summary="Render a completed job again, bypassing the render cache (creates a new job)",
+)
+async def rerender(
+    body: RerenderBody, state: StateDep, principal: PrincipalDep
+) -> RenderInstruction:
+    return await actions.rerender(
         state.engine, body.instruction_id, user=principal.name, reason=body.reason
     )

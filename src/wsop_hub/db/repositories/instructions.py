@@ -42,9 +42,10 @@ class Transition:
 _CREATE_ANNOUNCED = text(f"""
 WITH created AS (
     INSERT INTO render_instructions (template_name, layer_data, output_settings, priority,
-                                     trigger_type, trigger_id, hand_id, dedup_key, max_retries)
+                                     trigger_type, trigger_id, hand_id, dedup_key, max_retries,
+                                     force_render)
     VALUES (:template_name, CAST(:layer_data AS jsonb), CAST(:output_settings AS jsonb), :priority,
-            :trigger_type, :trigger_id, :hand_id, :dedup_key, :max_retries)
+            :trigger_type, :trigger_id, :hand_id, :dedup_key, :max_retries, :force_render)
     ON CONFLICT (dedup_key) DO NOTHING
     RETURNING *
 ), history AS (
