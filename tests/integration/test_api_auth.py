@@ -17,7 +17,17 @@ from wsop_hub.api.app import create_app
 from wsop_hub.db import migrate
 from wsop_hub.settings import Settings
 
-PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc"}
+PUBLIC = {
+    "/healthz",
+    "/readyz",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/openapi.json",
+    "/redoc",
+    # The dashboard page and its static files: the login form, no data (wsop_hub.web).
+    "/",
+    "/static",
+}
 
 
 def basic(user: str, password: str) -> dict[str, str]:

@@ -103,3 +103,19 @@ def test_ids_beyond_bigint_are_422_not_500(
     client: TestClient, method: str, path: str, body: Any
 ) -> None:
     assert client.request(method, path, headers=AUTH, json=body).status_code == 422
+
+
+def test_a_lone_surrogate_in_a_body_is_a_422_not_a_500(client: TestClient) -> None:
+    body = '{"instruction_id": 1, "reason": "\\ud800"}'
+    response = client.post(
+        "/api/actions/retry",
+        content=body.encode(),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert response.status_code in (404, 422), response.text
+    created = client.post(
+        "/api/instructions",
+        content=b'{"template_name": "\\ud800"}',
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert created.status_code == 422 and created.json()["detail"]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 
-from wsop_hub import __version__
+from wsop_hub import __version__, web
 from wsop_hub.api.auth import Authenticator
 from wsop_hub.api.deps import require_principal
 from wsop_hub.api.realtime import EventFanout
@@ -20,8 +22,12 @@ from wsop_hub.api.routes import (
     instructions,
     me,
     monitoring,
+    players,
     prometheus,
     realtime,
+    render,
+    sync,
+    templates,
 )
 from wsop_hub.api.state import HubState
 from wsop_hub.db.engine import create_engine
@@ -33,6 +39,16 @@ from wsop_hub.settings import Settings
 _STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 422, Unavailable: 503}
 
 
+def _safe(value: object) -> object:
+    """A validation error's input as JSON can carry it (no lone surrogates, bounded)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        text.encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError):
+        return repr(value)[:500]
+    return value if len(text) <= 2000 else text[:2000]
+
+
 def api_router() -> APIRouter:
     """Every route under /api; authentication is a router dependency, so none can skip it."""
     router = APIRouter(prefix="/api", dependencies=[Depends(require_principal)])
@@ -42,6 +58,10 @@ def api_router() -> APIRouter:
     router.include_router(events.router)
     router.include_router(actions.router)
     router.include_router(realtime.api_router)
+    router.include_router(sync.router)
+    router.include_router(players.router)
+    router.include_router(templates.router)
+    router.include_router(render.router)
     return router
 
 
@@ -92,8 +112,25 @@ def create_app(settings: Settings) -> FastAPI:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's default echoes the input back, which cannot be encoded when it holds
+        a lone surrogate (`"\\ud800"`): the client got a 500. Inputs are sent as their
+        JSON-safe repr instead."""
+        errors = [
+            {
+                "loc": list(error.get("loc", ())),
+                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+                **({"input": _safe(error["input"])} if "input" in error else {}),
+            }
+            for error in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+
     app.include_router(health.router)
     app.include_router(prometheus.router)
     app.include_router(api_router())
     app.include_router(realtime.ws_router)  # authenticates inside: headers or ?token=
+    app.include_router(web.router)
     return app
