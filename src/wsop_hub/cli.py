@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -26,9 +27,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wsop-hub {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser(
+    up = sub.add_parser(
         "up",
         help="run the whole hub on this machine (embedded PostgreSQL/Redis when no URLs are set)",
+    )
+    up.add_argument(
+        "--demo",
+        action="store_true",
+        help="also replay the sample exports in demo/ into the inbox at a live pace",
     )
     sub.add_parser("api", help="run the HTTP API role (needs DATABASE_URL and REDIS_URL)")
     worker = sub.add_parser(
@@ -43,13 +49,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     worker.add_argument(
         "--backend",
-        default="noop",
+        default="builtin",
         metavar="NAME",
-        help="render backend: noop, sleep, or module:factory (default noop)",
+        help="render backend: builtin (Pillow + bundled ffmpeg), nexrender (NEXRENDER_* "
+        "settings), noop, sleep, or module:factory (default builtin)",
     )
     sub.add_parser(
         "scheduler",
         help="run the outbox relay, reaper, retry timer and sweeper",
+    )
+
+    ingest = sub.add_parser(
+        "ingest",
+        help="import PokerGFX exports and WSOP+ files: PATH... once, or --watch DIR",
+        description="Import files once (files or folders, with a progress bar and a "
+        "summary; exit code 1 if any file was quarantined or failed), or watch a folder "
+        "and import what lands in it until stopped. Malformed files are recorded in "
+        "HUB_DATA_DIR/quarantine with a .error.txt saying why: copied there from the "
+        "command line, moved there out of a watched folder.",
+    )
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    ingest.add_argument(
+        "--watch", type=Path, metavar="DIR", help="watch DIR (and its sub-folders) instead"
+    )
+
+    templates = sub.add_parser("templates", help="the template registry (needs DATABASE_URL)")
+    templates_sub = templates.add_subparsers(
+        dest="templates_command", required=True, metavar="ACTION"
+    )
+    templates_sub.add_parser(
+        "sync",
+        help="load the shipped templates and flag images into the registry (idempotent)",
     )
 
     db = sub.add_parser("db", help="database migrations (needs DATABASE_URL)")
@@ -107,16 +137,44 @@ def _run_dispatch_role(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "worker":
         if args.concurrency < 1:
             raise ConfigError("--concurrency must be at least 1")
-        return asyncio.run(
-            run_worker(
+
+        async def sync_then_work() -> int:
+            if args.backend in ("builtin", "nexrender"):
+                await _sync_templates_at_start(database_url)
+            return await run_worker(
                 settings,
                 database_url,
                 redis_url,
                 concurrency=args.concurrency,
                 backend=args.backend,
             )
-        )
+
+        return asyncio.run(sync_then_work())
     return asyncio.run(run_scheduler(settings, database_url, redis_url))
+
+
+async def _sync_templates_at_start(database_url: str) -> None:
+    """A fresh machine gets its registry from the first worker; a database that cannot be
+    reached is left to the worker's own outage handling (the registry may well be there)."""
+    from wsop_hub.dispatch.outage import DB_ERRORS
+    from wsop_hub.render.registry import sync_registry_at
+
+    try:
+        report = await sync_registry_at(database_url)
+    except DB_ERRORS as exc:
+        log.warning("template registry not synced at start (%s)", exc)
+    else:
+        log.info("template registry: %s", report.describe())
+
+
+def _run_templates(settings: Settings) -> int:
+    from wsop_hub.render.registry import sync_registry_at
+    from wsop_hub.runtime.preflight import check_postgres
+
+    url = _require_url(settings.database_url, "DATABASE_URL")
+    asyncio.run(check_postgres(url, settings.hub_db_connect_timeout_s))
+    print(asyncio.run(sync_registry_at(url)).describe())
+    return 0
 
 
 def _run_db(settings: Settings, args: argparse.Namespace) -> int:
@@ -145,6 +203,22 @@ def _run_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from wsop_hub.ingest import cli as ingest_cli
+
+    url = _require_url(settings.database_url, "DATABASE_URL")
+    if args.watch is not None:
+        if args.paths:
+            raise ConfigError("give either PATH... or --watch DIR, not both")
+        return asyncio.run(ingest_cli.watch(settings, url, args.watch))
+    if not args.paths:
+        raise ConfigError("nothing to ingest: give PATH... or --watch DIR")
+    try:
+        return asyncio.run(ingest_cli.ingest_once(settings, url, args.paths))
+    except FileNotFoundError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -153,13 +227,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "up":
             from wsop_hub.runtime.supervisor import Supervisor
 
-            return Supervisor(settings).run()
+            return Supervisor(settings, demo=args.demo).run()
         if args.command == "api":
             return _run_api(settings)
         if args.command in ("worker", "scheduler"):
             return _run_dispatch_role(settings, args)
         if args.command == "db":
             return _run_db(settings, args)
+        if args.command == "ingest":
+            return _run_ingest(settings, args)
+        if args.command == "templates":
+            return _run_templates(settings)
     except HubError as exc:
         print(f"wsop-hub: error: {exc}", file=sys.stderr)
         return 2

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wsop_hub.domain.enums import HandRank
+
 #: Passwords that must never guard a production hub.
 DEFAULT_PASSWORDS = frozenset({"", "admin", "password", "changeme", "change-me", "secret", "wsop"})
 
@@ -32,6 +34,47 @@ class Settings(BaseSettings):
         default=None, description="Redis URL; empty starts an embedded redis-server"
     )
     hub_data_dir: Path = Path(".hub")
+    hub_output_dir: Path | None = Field(
+        default=None,
+        description="where renders land, as <YYYY-MM-DD>/<instruction id>/…; "
+        "default HUB_DATA_DIR/outputs",
+    )
+    hub_inbox_dir: Path | None = Field(
+        default=None,
+        description="folder the watcher ingests (PokerGFX exports, WSOP+ files); "
+        "default HUB_DATA_DIR/inbox",
+    )
+    hub_ingest_watch: bool = Field(
+        default=True, description="`up` runs the inbox watcher (the ingest role)"
+    )
+    hub_ingest_concurrency: int = Field(default=4, ge=1, le=32)
+    hub_ingest_parse_processes: int = Field(
+        default=2,
+        ge=0,
+        le=32,
+        description="processes parsing PokerGFX files beside the database writes "
+        "(0: a thread in the ingest process)",
+    )
+    hub_ingest_settle_s: float = Field(
+        default=0.3,
+        gt=0,
+        le=60,
+        description="a file is read once its size and mtime held still this long",
+    )
+    hub_premium_threshold: HandRank = Field(
+        default=HandRank.FULL_HOUSE, description="a hand at or above this rank is premium"
+    )
+    hub_wsop_event: str | None = Field(
+        default=None,
+        description="WSOP+ event code for files that name none (standings JSON, cue sheets); "
+        "default: the only running event",
+    )
+    hub_recording_offsets: str = Field(
+        default="",
+        description="per feature-table PC, when its video recording started on the PC's "
+        "own clock in seconds since 0001-01-01 (RecordingOffsetStart's unit), for the hands' "
+        "video offsets: `PC_ID=seconds,...` (PC_ID = the inbox sub-folder; `*` for all)",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
 
@@ -87,7 +130,55 @@ class Settings(BaseSettings):
     hub_smtp_starttls: bool = False
     hub_alert_emails: str = Field(default="", description="comma-separated alert recipients")
 
-    @field_validator("database_url", "redis_url", "hub_slack_webhook_url", mode="before")
+    # Nexrender backend (`wsop-hub worker --backend nexrender`). Paths are as the Nexrender
+    # worker (After Effects, often Windows) sees them, except NEXRENDER_HUB_OUTPUT_DIR.
+    nexrender_url: str = Field(
+        default="http://localhost:3000", description="Nexrender server, http(s)://host:port"
+    )
+    nexrender_secret: SecretStr = Field(
+        default=SecretStr(""), description="the server's --secret (nexrender-secret header)"
+    )
+    nexrender_template_src: str = Field(
+        default="", description="the .aep project: file URL, http(s) URL or absolute path"
+    )
+    nexrender_media_root: str = Field(
+        default="", description="folder the media paths (Flag/Korea.png) are relative to"
+    )
+    nexrender_output_dir: str = Field(
+        default="", description="folder the copy action writes <instruction>-a<attempt>.<ext> to"
+    )
+    nexrender_hub_output_dir: Path | None = Field(
+        default=None,
+        description="NEXRENDER_OUTPUT_DIR as this machine sees it (a mount of the share); "
+        "empty: the hub cannot see the outputs (no size check, no cache hits, no download)",
+    )
+    nexrender_output_module_alpha: str = Field(
+        default="Alpha MOV",
+        min_length=1,
+        description="After Effects output-module template with alpha, for mov_alpha",
+    )
+
+    @field_validator("hub_recording_offsets")
+    @classmethod
+    def _check_recording_offsets(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            pc_id, sep, seconds = item.partition("=")
+            try:
+                float(seconds)
+            except ValueError:
+                sep = ""
+            if not sep or not pc_id.strip():
+                raise ValueError(f"{item!r} is not PC_ID=seconds")
+        return value
+
+    @field_validator(
+        "database_url",
+        "redis_url",
+        "hub_slack_webhook_url",
+        "hub_wsop_event",
+        "hub_inbox_dir",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -111,6 +202,29 @@ class Settings(BaseSettings):
         if scheme not in {"redis", "rediss", "unix"}:
             raise ValueError(f"REDIS_URL must start with redis:// (got scheme {scheme!r})")
         return value
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.hub_inbox_dir or self.hub_data_dir / "inbox"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.hub_output_dir or self.hub_data_dir / "outputs"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Malformed files end up here with a `.error.txt` (outside the inbox)."""
+        return self.hub_data_dir / "quarantine"
+
+    @property
+    def recording_offsets(self) -> dict[str, float]:
+        offsets: dict[str, float] = {}
+        for item in filter(None, (part.strip() for part in self.hub_recording_offsets.split(","))):
+            pc_id, sep, seconds = item.partition("=")
+            if not sep:
+                raise ValueError(f"HUB_RECORDING_OFFSETS: {item!r} is not PC_ID=seconds")
+            offsets["" if pc_id.strip() == "*" else pc_id.strip()] = float(seconds)
+        return offsets
 
     @property
     def api_keys(self) -> list[str]:

@@ -57,3 +57,22 @@ def test_dev_password_is_generated_once_and_reused(tmp_path, capsys) -> None:
     assert second.dashboard_password == first.dashboard_password
     assert first.dashboard_password not in capsys.readouterr().out
     assert (tmp_path / "dashboard-password").stat().st_mode & 0o077 == 0
+
+
+def test_recording_offsets_per_pc_and_for_all() -> None:
+    from wsop_hub.settings import Settings
+
+    settings = Settings(_env_file=None, hub_recording_offsets="GG=638962000000.5, *=10")  # type: ignore[call-arg]
+    assert settings.recording_offsets == {"GG": 638962000000.5, "": 10.0}
+    with pytest.raises(ValueError, match="PC_ID=seconds"):
+        Settings(_env_file=None, hub_recording_offsets="GG:5")  # type: ignore[call-arg]
+
+
+def test_inbox_defaults_under_the_data_dir() -> None:
+    from pathlib import Path
+
+    from wsop_hub.settings import Settings
+
+    settings = Settings(_env_file=None, hub_data_dir=Path("/srv/hub"), hub_inbox_dir="")  # type: ignore[call-arg]
+    assert settings.inbox_dir == Path("/srv/hub/inbox")
+    assert settings.quarantine_dir == Path("/srv/hub/quarantine")

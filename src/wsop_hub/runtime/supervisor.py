@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wsop_hub.db import migrate
+from wsop_hub.render.registry import sync_registry_at
+from wsop_hub.runtime.demo import DemoFeeder
 from wsop_hub.runtime.embedded import EmbeddedPostgres, EmbeddedRedis
 from wsop_hub.runtime.preflight import (
     check_credentials,
@@ -36,7 +38,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ROLES: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("scheduler",),
-    ("worker", "--concurrency", "2"),
+    ("worker", "--concurrency", "2", "--backend", "builtin"),
 )
 STOP_GRACE_S = 30.0
 MAX_RESTART_BACKOFF_S = 30.0
@@ -55,12 +57,25 @@ class Role:
         return self.argv[0]
 
 
+def default_roles(settings: Settings) -> tuple[tuple[str, ...], ...]:
+    """The dispatch roles, plus the inbox watcher unless HUB_INGEST_WATCH is off."""
+    if not settings.hub_ingest_watch:
+        return DEFAULT_ROLES
+    return (*DEFAULT_ROLES, ("ingest", "--watch", str(settings.inbox_dir.resolve())))
+
+
 class Supervisor:
     def __init__(
-        self, settings: Settings, roles: tuple[tuple[str, ...], ...] = DEFAULT_ROLES
+        self,
+        settings: Settings,
+        roles: tuple[tuple[str, ...], ...] | None = None,
+        *,
+        demo: bool = False,
     ) -> None:
         self.settings = settings
-        self.roles = [Role(argv) for argv in roles]
+        self.demo = demo
+        self._feeder: DemoFeeder | None = None
+        self.roles = [Role(argv) for argv in (roles or default_roles(settings))]
         self._stop = threading.Event()
         self._postgres: EmbeddedPostgres | None = None
         self._redis: EmbeddedRedis | None = None
@@ -75,6 +90,10 @@ class Supervisor:
             print(
                 f"WSOP hub up: http://{settings.host}:{settings.port}  (Ctrl-C to stop)", flush=True
             )
+            if self.demo:
+                self._feeder = DemoFeeder(Path(settings.inbox_dir).resolve())
+                self._feeder.start()
+                print("demo: replaying sample sessions into the inbox", flush=True)
             while not self._stop.is_set():
                 self._tend_roles(env)
                 self._stop.wait(0.2)
@@ -101,10 +120,12 @@ class Supervisor:
             else:
                 asyncio.run(check_redis(redis_url, settings.hub_db_connect_timeout_s))
             migrate.upgrade(database_url)
+            templates = asyncio.run(sync_registry_at(database_url))
         except BaseException:
             self._shutdown()
             raise
         log.info("migrations at head (%s)", migrate.head_revision())
+        log.info("template registry: %s", templates.describe())
         return settings.model_copy(
             update={"database_url": database_url, "redis_url": redis_url, "hub_data_dir": data_dir}
         )
@@ -148,6 +169,8 @@ class Supervisor:
                 role.started_at = now
 
     def _shutdown(self) -> None:
+        if self._feeder is not None:
+            self._feeder.stop()
         running = [r for r in self.roles if r.process is not None and r.process.poll() is None]
         for role in running:
             assert role.process is not None
