@@ -45,8 +45,9 @@ class Scheduler:
         self._settings = settings
         self._stopping = asyncio.Event()
         self.relay = OutboxRelay(engine, redis, RedisKeys(settings.hub_redis_prefix), database_url)
-        self.anomaly_detector = AnomalyDetector(engine, settings, build_notifier(engine, settings))
-        self.sync = SyncScheduler(engine, build_jobs(engine, settings))
+        notifier = build_notifier(engine, settings)
+        self.anomaly_detector = AnomalyDetector(engine, settings, notifier)
+        self.sync = SyncScheduler(engine, build_jobs(engine, settings), notifier=notifier)
 
     def stop(self) -> None:
         self._stopping.set()

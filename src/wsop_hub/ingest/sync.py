@@ -31,8 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from wsop_hub.db.tables import sync_history, sync_status
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.domain.enums import Severity
-from wsop_hub.domain.models import MonitoringEventIn
+from wsop_hub.domain.models import MonitoringEvent, MonitoringEventIn
 from wsop_hub.errors import NotFound
+from wsop_hub.orchestration.notifications import Notification, Notifier
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +205,10 @@ class SyncScheduler:
         schedule: tuple[SyncEntity, ...] = DEFAULT_SCHEDULE,
         *,
         actor: str = "scheduler",
+        notifier: Notifier | None = None,
     ) -> None:
         self._engine = engine
+        self._notifier = notifier
         self._jobs = dict(jobs)
         self._schedule = schedule
         self._actor = actor
@@ -294,6 +297,7 @@ class SyncScheduler:
             await uow.commit()
 
     async def _fail(self, source: str, entities: set[str], error: str) -> None:
+        raised: list[MonitoringEvent] = []
         async with UnitOfWork(self._engine) as uow:
             sync = SyncRepository(uow.connection)
             for entity in sorted(entities):
@@ -317,7 +321,7 @@ class SyncScheduler:
                         .values(next_run_at=func.now() + text(f"make_interval(secs => {delay_s})"))
                     )
                 else:
-                    await uow.events.record(
+                    event = await uow.events.record(
                         MonitoringEventIn(
                             event_type="sync_failed",
                             severity=Severity.CRITICAL,
@@ -329,8 +333,15 @@ class SyncScheduler:
                             incident_key=_incident_key(source, entity),
                         )
                     )
+                    if event is not None:
+                        raised.append(event)
+                        await uow.emit("alert", event.model_dump(mode="json"))
                 await _emit(uow, row)
             await uow.commit()
+        for event in raised:  # after the commit: e-mail + Slack + dashboard (critical)
+            log.error("sync: %s", event.message)
+            if self._notifier is not None:
+                self._notifier.notify(Notification.from_event(event))
 
 
 async def trigger(engine: AsyncEngine, source: str, *, actor: str) -> list[dict[str, Any]]:

@@ -11,8 +11,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import TEST_API_KEY
+from tests.integration.orchestration.conftest import FAST_RETRY, RecordingChannel
+from tests.waiting import eventually
 from wsop_hub.api.app import create_app
 from wsop_hub.ingest import sync
+from wsop_hub.orchestration.notifications import Notifier
 from wsop_hub.settings import Settings
 
 AUTH = {"X-API-Key": TEST_API_KEY}
@@ -95,7 +98,9 @@ async def test_three_failures_in_a_row_raise_one_critical_event_until_a_manual_t
     engine: AsyncEngine,
 ) -> None:
     job = Job(failures_left=5)
-    scheduler = sync.SyncScheduler(engine, {"gfx": job})
+    slack = RecordingChannel()
+    notifier = Notifier([slack], retry=FAST_RETRY)
+    scheduler = sync.SyncScheduler(engine, {"gfx": job}, notifier=notifier)
     for attempt in range(1, 4):
         assert await scheduler.run_due() == 1, f"attempt {attempt} should run"
         state = (await _states(engine, "gfx"))["sessions"]
@@ -108,6 +113,12 @@ async def test_three_failures_in_a_row_raise_one_critical_event_until_a_manual_t
         engine, "SELECT severity, resolved FROM monitoring_events WHERE event_type = 'sync_failed'"
     )
     assert [tuple(e) for e in events] == [("critical", False)]
+
+    async def notified_once() -> bool:  # SPEC §5: critical → e-mail + Slack + dashboard
+        return [n.title for n in slack.sent] == ["sync_failed"]
+
+    await eventually(notified_once, what="one critical notification")
+    await notifier.aclose()
 
     await sync.trigger(engine, "gfx", actor="admin:op")
     job.failures_left = 0
