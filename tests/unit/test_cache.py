@@ -47,3 +47,29 @@ async def test_zero_ttl_always_computes() -> None:
         return next(values)
 
     assert (await cache.get("k", compute), await cache.get("k", compute)) == (1, 2)
+
+
+async def test_an_expired_value_is_served_at_once_while_one_refresh_runs() -> None:
+    cache = SingleFlightCache(ttl_s=0.01, stale_s=60)
+    release = asyncio.Event()
+    calls = 0
+
+    async def compute() -> int:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            await release.wait()
+        return calls
+
+    assert await cache.get("k", compute) == 1
+    await asyncio.sleep(0.02)  # let the first value expire (a clock, not a wait for work)
+    stale = [await cache.get("k", compute) for _ in range(5)]
+    assert stale == [1] * 5, "nobody waits for the recomputation"
+    await asyncio.sleep(0)  # one loop turn: the scheduled refresh starts
+    assert calls == 2, "one refresh, however many readers"
+    release.set()
+    for _ in range(100):
+        if await cache.get("k", compute) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert await cache.get("k", compute) == 2
