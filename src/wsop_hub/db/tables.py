@@ -482,9 +482,15 @@ gfx_hands = Table(
 gfx_hand_players = Table(
     "gfx_hand_players",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("hand_id", BigInteger, ForeignKey("gfx_hands.id", ondelete="CASCADE"), nullable=False),
-    Column("seat_num", SmallInteger, nullable=False),
+    # Keyed by (hand, seat): no surrogate id, one index fewer for every seat written.
+    Column(
+        "hand_id",
+        BigInteger,
+        ForeignKey("gfx_hands.id", ondelete="CASCADE"),
+        primary_key=True,
+        nullable=False,
+    ),
+    Column("seat_num", SmallInteger, primary_key=True, nullable=False),
     Column("player_id", BigInteger, ForeignKey("gfx_players.id"), nullable=False),
     Column("name", Text, nullable=False),
     Column("start_stack_amt", BigInteger, nullable=False, server_default=text("0")),
@@ -498,7 +504,6 @@ gfx_hand_players = Table(
     Column("sitting_out", Boolean, nullable=False, server_default=text("false")),
     Column("elimination_rank", Integer),
     Column("stats", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-    UniqueConstraint("hand_id", "seat_num"),
     CheckConstraint("seat_num BETWEEN 1 AND 10", name="seat_num"),
     Index("ix_gfx_hand_players_player_id", "player_id"),
 )
@@ -506,16 +511,20 @@ gfx_hand_players = Table(
 gfx_events = Table(
     "gfx_events",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("hand_id", BigInteger, ForeignKey("gfx_hands.id", ondelete="CASCADE"), nullable=False),
-    Column("event_order", Integer, nullable=False),
+    Column(
+        "hand_id",
+        BigInteger,
+        ForeignKey("gfx_hands.id", ondelete="CASCADE"),
+        primary_key=True,
+        nullable=False,
+    ),
+    Column("event_order", Integer, primary_key=True, nullable=False),
     Column("event_type", Text, nullable=False),
     Column("seat_num", SmallInteger),
     Column("bet_amt", BigInteger),
     Column("pot", BigInteger),
     Column("board_num", SmallInteger),
     Column("cards", JSONB),
-    UniqueConstraint("hand_id", "event_order"),
 )
 
 hand_grades = Table(

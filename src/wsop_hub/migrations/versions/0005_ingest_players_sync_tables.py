@@ -528,7 +528,6 @@ def upgrade() -> None:
     op.create_index("ix_wsop_players_player_id", "wsop_players", ["player_id"], unique=False)
     op.create_table(
         "gfx_events",
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
         sa.Column("hand_id", sa.BigInteger(), nullable=False),
         sa.Column("event_order", sa.Integer(), nullable=False),
         sa.Column("event_type", sa.Text(), nullable=False),
@@ -543,14 +542,10 @@ def upgrade() -> None:
             name=op.f("fk_gfx_events_hand_id_gfx_hands"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_gfx_events")),
-        sa.UniqueConstraint(
-            "hand_id", "event_order", name=op.f("uq_gfx_events_hand_id_event_order")
-        ),
+        sa.PrimaryKeyConstraint("hand_id", "event_order", name=op.f("pk_gfx_events")),
     )
     op.create_table(
         "gfx_hand_players",
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
         sa.Column("hand_id", sa.BigInteger(), nullable=False),
         sa.Column("seat_num", sa.SmallInteger(), nullable=False),
         sa.Column("player_id", sa.BigInteger(), nullable=False),
@@ -585,10 +580,7 @@ def upgrade() -> None:
             ["gfx_players.id"],
             name=op.f("fk_gfx_hand_players_player_id_gfx_players"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_gfx_hand_players")),
-        sa.UniqueConstraint(
-            "hand_id", "seat_num", name=op.f("uq_gfx_hand_players_hand_id_seat_num")
-        ),
+        sa.PrimaryKeyConstraint("hand_id", "seat_num", name=op.f("pk_gfx_hand_players")),
     )
     op.create_index(
         "ix_gfx_hand_players_player_id", "gfx_hand_players", ["player_id"], unique=False
