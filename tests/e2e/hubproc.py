@@ -5,24 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
+from tests.waiting import wait_for
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def wait_for(
-    condition: Callable[[], bool], timeout_s: float, what: str, interval_s: float = 0.2
-) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(interval_s)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
 
 
 def hub_env(**overrides: str) -> dict[str, str]:

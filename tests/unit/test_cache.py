@@ -2,6 +2,7 @@ import asyncio
 
 import pytest
 
+from tests.waiting import eventually
 from wsop_hub.operations.cache import SingleFlightCache
 
 
@@ -17,7 +18,11 @@ async def test_concurrent_requests_share_one_computation() -> None:
         return 42
 
     waiting = [asyncio.create_task(cache.get("k", compute)) for _ in range(10)]
-    await asyncio.sleep(0)
+
+    async def computing() -> bool:
+        return calls == 1
+
+    await eventually(computing, what="the one computation under way")
     release.set()
     assert await asyncio.gather(*waiting) == [42] * 10
     assert await cache.get("k", compute) == 42
@@ -50,7 +55,8 @@ async def test_zero_ttl_always_computes() -> None:
 
 
 async def test_an_expired_value_is_served_at_once_while_one_refresh_runs() -> None:
-    cache = SingleFlightCache(ttl_s=0.01, stale_s=60)
+    now = [0.0]
+    cache = SingleFlightCache(ttl_s=1, stale_s=60, clock=lambda: now[0])
     release = asyncio.Event()
     calls = 0
 
@@ -62,14 +68,19 @@ async def test_an_expired_value_is_served_at_once_while_one_refresh_runs() -> No
         return calls
 
     assert await cache.get("k", compute) == 1
-    await asyncio.sleep(0.02)  # let the first value expire (a clock, not a wait for work)
+    now[0] = 2.0  # the first value has expired
     stale = [await cache.get("k", compute) for _ in range(5)]
     assert stale == [1] * 5, "nobody waits for the recomputation"
-    await asyncio.sleep(0)  # one loop turn: the scheduled refresh starts
+
+    async def refreshing() -> bool:
+        return calls == 2
+
+    await eventually(refreshing, what="the background refresh")
     assert calls == 2, "one refresh, however many readers"
     release.set()
-    for _ in range(100):
-        if await cache.get("k", compute) == 2:
-            break
-        await asyncio.sleep(0.01)
-    assert await cache.get("k", compute) == 2
+
+    async def refreshed() -> bool:
+        return await cache.get("k", compute) == 2
+
+    await eventually(refreshed, what="the refreshed value")
+    assert calls == 2

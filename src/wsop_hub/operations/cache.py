@@ -20,8 +20,14 @@ log = logging.getLogger(__name__)
 
 
 class SingleFlightCache:
-    def __init__(self, ttl_s: float, stale_s: float | None = None) -> None:
+    def __init__(
+        self,
+        ttl_s: float,
+        stale_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.ttl_s = ttl_s
+        self._clock = clock
         self.stale_s = 10 * ttl_s if stale_s is None else stale_s
         self._values: dict[str, tuple[float, Any]] = {}
         self._inflight: dict[str, asyncio.Future[Any]] = {}
@@ -29,7 +35,7 @@ class SingleFlightCache:
     async def get(self, key: str, compute: Callable[[], Awaitable[Any]]) -> Any:
         if self.ttl_s <= 0:
             return await compute()
-        now = time.monotonic()
+        now = self._clock()
         cached = self._values.get(key)
         if cached is not None and cached[0] > now:
             return cached[1]
@@ -60,7 +66,7 @@ class SingleFlightCache:
             raise
         else:
             future.set_result(value)
-            self._values[key] = (time.monotonic() + self.ttl_s, value)
+            self._values[key] = (self._clock() + self.ttl_s, value)
             return value
         finally:
             del self._inflight[key]

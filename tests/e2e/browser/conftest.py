@@ -23,6 +23,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from playwright import sync_api  # noqa: E402 - the test extra installs it
 from redis.asyncio import Redis
 
 from tests.conftest import RUN_ID, TEST_API_KEY, TEST_PASSWORD, with_database
@@ -30,8 +31,6 @@ from tests.e2e.hubproc import REPO, wait_for
 from wsop_hub.redis_keys import RedisKeys
 from wsop_hub.runtime.embedded import free_port
 from wsop_hub.settings import asyncpg_url
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -226,7 +225,7 @@ def sql(browser_database_url: str) -> Sql:
 def browser(hub: ApiProcess) -> Iterator[Any]:
     """Chromium, launched once per module (the hub first: its database is set up before)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -20,13 +20,14 @@ import json
 import re
 import shutil
 import sys
-import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.waiting import eventually
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -68,17 +69,19 @@ class FakeNexrenderWorker:
     async def pickup(self, *, timeout_s: float = 10.0) -> dict[str, Any]:
         """Poll the pickup route until a job comes (the server answers `{}` while none is
         queued)."""
-        deadline = time.monotonic() + timeout_s
-        while True:
+        picked: list[dict[str, Any]] = []
+
+        async def pick() -> bool:
             reply = await self._http.get(f"{self._api}/jobs/pickup")
             reply.raise_for_status()
             job: dict[str, Any] = reply.json()
             if job.get("uid"):
                 assert job["state"] == "picked", job
-                return job
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no job to pick up within {timeout_s} s")
-            await asyncio.sleep(0.01)
+                picked.append(job)
+            return bool(picked)
+
+        await eventually(pick, timeout_s=timeout_s, what="a job to pick up", interval_s=0.01)
+        return picked[0]
 
     async def put(self, uid: str, body: dict[str, Any]) -> httpx.Response:
         return await self._http.put(f"{self._api}/jobs/{uid}", json=body)

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.waiting import wait_for
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 NODE_MODULES = REPO_ROOT / ".nexrender" / "node_modules"
@@ -59,17 +60,23 @@ def _require_install() -> str:
     return node
 
 
-def _wait_for_port(process: subprocess.Popen[bytes], log_path: Path, deadline: float) -> int:
-    while time.monotonic() < deadline:
+def _wait_for_port(process: subprocess.Popen[bytes], log_path: Path, timeout_s: float) -> int:
+    ports: list[int] = []
+
+    def announced() -> bool:
         for line in log_path.read_text(errors="replace").splitlines():
             if line.startswith('{"port":'):
-                return int(json.loads(line)["port"])
+                ports.append(int(json.loads(line)["port"]))
+                return True
         if process.poll() is not None:
-            break
-        time.sleep(0.01)
-    raise AssertionError(
-        f"nexrender-server did not start (exit code {process.poll()}):\n{log_path.read_text()}"
-    )
+            raise AssertionError(
+                f"nexrender-server did not start (exit code {process.poll()}):\n"
+                f"{log_path.read_text()}"
+            )
+        return False
+
+    wait_for(announced, timeout_s, "nexrender-server to print its port", interval_s=0.01)
+    return ports[0]
 
 
 @contextmanager
@@ -88,19 +95,17 @@ def running_nexrender_server(
             env=env,
         )
     try:
-        deadline = time.monotonic() + timeout_s
-        port = _wait_for_port(process, log_path, deadline)
+        port = _wait_for_port(process, log_path, timeout_s)
         base_url = f"http://127.0.0.1:{port}"
-        while True:
+
+        def answers() -> bool:
             try:
                 reply = httpx.get(f"{base_url}/api/v1/jobs", headers={"nexrender-secret": secret})
             except httpx.TransportError:
-                reply = None
-            if reply is not None and reply.status_code == 200:
-                break
-            if time.monotonic() > deadline:
-                raise AssertionError(f"nexrender-server on {base_url} never answered 200")
-            time.sleep(0.01)
+                return False
+            return reply.status_code == 200
+
+        wait_for(answers, timeout_s, f"nexrender-server on {base_url} to answer 200", 0.01)
         yield NexrenderServer(base_url, secret, log_path)
     finally:
         process.terminate()

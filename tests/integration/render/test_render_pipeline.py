@@ -330,7 +330,11 @@ async def test_progress_keeps_the_first_and_last_report_and_at_most_four_a_secon
     for frame, at in [(160, 100.1), (170, 100.24), (180, 100.26), (190, 100.3), (200, 100.6)]:
         now[0] = at
         reporter(frame, 300)
-        await asyncio.sleep(0)  # the report reaches the loop, which reads the clock
+
+        async def reached_the_loop(frame: int = frame) -> bool:
+            return reporter.done == frame  # the loop took it, reading the clock as set
+
+        await eventually(reached_the_loop, what=f"frame {frame} offered")
     reporter(300, 300)  # the last, within 0.25 s of the one before: sent all the same
     reporter.stage("completed")
     await reporter.close()
