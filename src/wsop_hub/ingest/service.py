@@ -158,6 +158,8 @@ class IngestService:
             recording_offsets_s=settings.recording_offsets,
         )
         self.quarantine_dir = settings.quarantine_dir
+        #: Files whose failure this service recorded; their incident closes on success.
+        self._failed: set[Path] = set()
 
     @staticmethod
     def _new_pool(size: int) -> ProcessPoolExecutor:
@@ -190,11 +192,13 @@ class IngestService:
                 result = await self._ingest_wsop(path, data)
             else:
                 result = await self._ingest_gfx(path, kind, data, inbox)
-            async with UnitOfWork(self._engine) as uow:
-                await uow.events.resolve_incident(
-                    f"ingest_failed:{path}", "ingest", "the file was ingested"
-                )
-                await uow.commit()
+            if path in self._failed:  # only then is there an incident to close
+                async with UnitOfWork(self._engine) as uow:
+                    await uow.events.resolve_incident(
+                        f"ingest_failed:{path}", "ingest", "the file was ingested"
+                    )
+                    await uow.commit()
+                self._failed.discard(path)
             return result
         except SessionNotImportedYet as exc:
             return FileResult(path, kind, Outcome.DEFERRED, error=str(exc))
@@ -284,6 +288,7 @@ class IngestService:
     async def record_failure(self, path: Path, exc: Exception) -> None:
         """A file that could not be ingested for a reason other than its content (the
         database is down, the disk is full): one open event per file until it succeeds."""
+        self._failed.add(path)
         try:
             async with UnitOfWork(self._engine) as uow:
                 await uow.events.record(

@@ -37,16 +37,21 @@ def session_key(path: Path) -> str:
     return f"game:{match.group(1)}" if match else f"dir:{path.parent}"
 
 
-async def wait_until_stable(path: Path, settle_s: float, timeout_s: float = 300.0) -> bool:
+async def wait_until_stable(
+    path: Path,
+    settle_s: float,
+    timeout_s: float = 300.0,
+    pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> bool:
     """True once size and mtime held still for `settle_s`; False if the file vanished or
-    kept changing past `timeout_s`."""
+    kept changing past `timeout_s`. (`pause` waits between looks; tests pass their own.)"""
     deadline = time.monotonic() + timeout_s
     try:
         last = await asyncio.to_thread(path.stat)
     except FileNotFoundError:
         return False
     while time.monotonic() < deadline:
-        await asyncio.sleep(settle_s)
+        await pause(settle_s)
         try:
             now = await asyncio.to_thread(path.stat)
         except FileNotFoundError:
@@ -99,7 +104,7 @@ class InboxWatcher:
                     await self.scan()  # after the watch is armed: nothing falls in between
                     self.ready.set()
                 for _change, name in changes:
-                    self.submit(Path(name))
+                    self._changed(Path(name))
         finally:
             for task in list(self._tasks):
                 task.cancel()
@@ -111,6 +116,13 @@ class InboxWatcher:
         for path in files:
             self.submit(path)
         return len(files)
+
+    def _changed(self, path: Path) -> None:
+        if path.is_dir():  # a new PC folder: files may land in it before its watch is set
+            for inside in iter_files(path):
+                self.submit(inside)
+        else:
+            self.submit(path)
 
     def submit(self, path: Path) -> None:
         if path in self._queued or classify(path) is None or not path.is_file():

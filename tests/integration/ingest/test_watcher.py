@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from wsop_hub.ingest.watcher import InboxWatcher, wait_until_stable
 from wsop_hub.settings import Settings
 
 
-async def test_the_watcher_imports_a_dropped_file_once_it_is_completely_written(
+async def test_the_watcher_imports_a_dropped_file_and_goes_on_after_a_bad_one(
     engine: AsyncEngine, service: IngestService, tmp_path: Path
 ) -> None:
     inbox = tmp_path / "inbox"
@@ -28,20 +29,17 @@ async def test_the_watcher_imports_a_dropped_file_once_it_is_completely_written(
         await asyncio.wait_for(watcher.ready.wait(), 10)
         source = gfx_json_files()[0]
         _, numbers = hand_numbers(source)
-        data = source.read_bytes()
-        target = inbox / "GG" / source.name
-        target.parent.mkdir()
-        with target.open("wb") as f:  # written in two parts, like a slow NAS copy
-            f.write(data[: len(data) // 2])
-            f.flush()
-            await asyncio.sleep(0.1)  # the writer's pause, not a wait for the watcher
-            f.write(data[len(data) // 2 :])
+        staging = tmp_path / "staging"
+        staging.mkdir()
+        (staging / source.name).write_bytes(source.read_bytes())
+        (inbox / "GG").mkdir(parents=True)  # a new PC folder, a file in it at once
+        os.replace(staging / source.name, inbox / "GG" / source.name)  # a finished copy
 
         async def imported() -> bool:
             return any(r.outcome == Outcome.IMPORTED for r in results)
 
         await eventually(imported, timeout_s=20, what="the dropped file imported")
-        assert [r.outcome for r in results] == [Outcome.IMPORTED], "read only once, whole"
+        assert [r.outcome for r in results] == [Outcome.IMPORTED], "read once"
         assert await scalar(engine, "SELECT count(*) FROM gfx_hands") == len(numbers)
         assert await scalar(engine, "SELECT gfx_pc_id FROM gfx_sessions") == "GG"
 
@@ -64,17 +62,20 @@ async def test_the_watcher_imports_a_dropped_file_once_it_is_completely_written(
 async def test_a_file_that_keeps_growing_is_not_read_until_it_settles(tmp_path: Path) -> None:
     growing = tmp_path / "export.json"
     growing.write_text("{")
+    looks = 0
 
-    async def writer() -> None:
-        for _ in range(5):
-            await asyncio.sleep(0.1)
+    async def writer_still_copying(_settle_s: float) -> None:
+        """Between two looks the copy goes on, five times, then stops."""
+        nonlocal looks
+        looks += 1
+        if looks <= 5:
             with growing.open("a") as f:
                 f.write(" ")
+            os.utime(growing, ns=(0, looks * 1_000_000_000))
 
-    stable = asyncio.create_task(wait_until_stable(growing, settle_s=0.25, timeout_s=10))
-    await writer()
-    assert await stable
-    assert growing.stat().st_size == 6
+    assert await wait_until_stable(growing, settle_s=0.25, pause=writer_still_copying)
+    assert growing.stat().st_size == 6, "not settled before the last write"
+    assert looks == 6, "one quiet look after the last write settles it"
     assert not await wait_until_stable(tmp_path / "gone.json", settle_s=0.05)
 
 
