@@ -76,8 +76,12 @@ def create_app(settings: Settings) -> FastAPI:
             database_url,
             connect_timeout_s=settings.hub_db_connect_timeout_s,
             application_name="wsop-hub-api",
-            # Short reads: a parallel scan's three processes would starve the other requests.
-            server_settings={"max_parallel_workers_per_gather": "0"},
+            # Room for the concurrent requests of a busy dashboard: a request beyond the
+            # pool opens (and closes) a connection of its own, a few ms of CPU each.
+            pool_size=20,
+            # Short reads: a parallel scan's three processes would starve the other
+            # requests, and JIT compiling a millisecond query costs more than it runs.
+            server_settings={"max_parallel_workers_per_gather": "0", "jit": "off"},
         )
         redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
         app.state.hub = HubState(

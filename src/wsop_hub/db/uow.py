@@ -33,11 +33,15 @@ class UnitOfWork:
     monitoring: MonitoringRepository
     metrics: MetricsRepository
 
-    def __init__(self, engine: AsyncEngine, *, single_statement: bool = False) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, single_statement: bool = False, read_only: bool = False
+    ) -> None:
         """`single_statement=True`: the use case is one atomic statement, so it runs in
-        autocommit and saves the BEGIN/COMMIT round trips (the create hot path)."""
+        autocommit and saves the BEGIN/COMMIT round trips (the create hot path).
+        `read_only=True`: reads whose statements need no common snapshot (a metric, a
+        listing page) run in autocommit too, without the BEGIN/ROLLBACK round trips."""
         self._engine = engine
-        self._single_statement = single_statement
+        self._single_statement = single_statement or read_only
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 

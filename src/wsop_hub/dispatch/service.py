@@ -73,9 +73,12 @@ async def create_instruction_once(
 async def cancel_instruction(
     engine: AsyncEngine, instruction_id: int, *, actor: str, reason: str
 ) -> RenderInstruction:
-    """pending → cancelled at once; processing → cancelled, and the worker stops at its next heartbeat."""
+    """pending → cancelled at once; processing → cancelled, and the worker stops at its
+    next heartbeat. Idempotent: a cancelled job is returned unchanged (one transaction)."""
     async with UnitOfWork(engine) as uow:
         current = await uow.instructions.get(instruction_id, for_update=True)
+        if current.status is RenderStatus.CANCELLED:
+            return current
         if current.status not in (RenderStatus.PENDING, RenderStatus.PROCESSING):
             raise Conflict(
                 f"render instruction {instruction_id} is {current.status}; only pending or processing jobs can be cancelled"

@@ -119,10 +119,6 @@ async def cancel(
     engine: AsyncEngine, instruction_id: int, *, user: str, reason: str
 ) -> RenderInstruction:
     """Idempotent: cancelling a cancelled job returns it unchanged."""
-    async with UnitOfWork(engine) as uow:
-        current = await uow.instructions.get(instruction_id)
-    if current.status is RenderStatus.CANCELLED:
-        return current
     return await cancel_instruction(engine, instruction_id, actor=admin(user), reason=reason)
 
 

@@ -30,7 +30,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 async def throughput(engine: AsyncEngine, window: Window) -> dict[str, Any]:
-    async with UnitOfWork(engine) as uow:
+    async with UnitOfWork(engine, read_only=True) as uow:
         counts = await uow.monitoring.transitions_in_window(window.seconds)
     return {
         "window": window.value,
@@ -40,7 +40,7 @@ async def throughput(engine: AsyncEngine, window: Window) -> dict[str, Any]:
 
 
 async def error_rate(engine: AsyncEngine, window: Window) -> dict[str, Any]:
-    async with UnitOfWork(engine) as uow:
+    async with UnitOfWork(engine, read_only=True) as uow:
         counts = await uow.monitoring.transitions_in_window(window.seconds)
     settled = counts["completed"] + counts["failed"]
     return {
@@ -52,7 +52,7 @@ async def error_rate(engine: AsyncEngine, window: Window) -> dict[str, Any]:
 
 
 async def latency(engine: AsyncEngine, window: Window) -> dict[str, Any]:
-    async with UnitOfWork(engine) as uow:
+    async with UnitOfWork(engine, read_only=True) as uow:
         figures = await uow.monitoring.latency_in_window(window.seconds)
     return {
         "window": window.value,
@@ -61,13 +61,13 @@ async def latency(engine: AsyncEngine, window: Window) -> dict[str, Any]:
 
 
 async def queue_depth(engine: AsyncEngine) -> dict[str, Any]:
-    async with UnitOfWork(engine) as uow:
+    async with UnitOfWork(engine, read_only=True) as uow:
         return await uow.monitoring.queue_depth()
 
 
 async def dashboard(engine: AsyncEngine) -> dict[str, Any]:
     hour = Window.H1.seconds
-    async with UnitOfWork(engine) as uow:
+    async with UnitOfWork(engine, read_only=True) as uow:
         m = uow.monitoring
         projects = await m.role_activity()
         counts = await m.transitions_in_window(hour)

@@ -25,7 +25,7 @@ async def list_events(
     before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> EventPage:
-    async with UnitOfWork(state.engine) as uow:
+    async with UnitOfWork(state.engine, read_only=True) as uow:
         rows = await uow.monitoring.list_events(
             severity=severity,
             resolved=resolved,
@@ -41,7 +41,7 @@ async def list_events(
 async def get_event(
     event_id: Annotated[int, Path(ge=1, le=MAX_ID)], state: StateDep
 ) -> MonitoringEvent:
-    async with UnitOfWork(state.engine) as uow:
+    async with UnitOfWork(state.engine, read_only=True) as uow:
         return await uow.events.get(event_id)
 
 

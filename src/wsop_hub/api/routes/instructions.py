@@ -52,7 +52,7 @@ async def list_instructions(
     before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InstructionPage:
-    async with UnitOfWork(state.engine) as uow:
+    async with UnitOfWork(state.engine, read_only=True) as uow:
         rows = await uow.monitoring.list_instructions(
             status=status,
             priority=priority,

@@ -85,5 +85,5 @@ async def data_flow(
     summary="Registered workers and their heartbeat age",
 )
 async def workers(state: StateDep) -> list[dict[str, Any]]:
-    async with UnitOfWork(state.engine) as uow:
+    async with UnitOfWork(state.engine, read_only=True) as uow:
         return await uow.monitoring.workers()

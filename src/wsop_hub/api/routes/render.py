@@ -99,7 +99,7 @@ class RenderStatusView(BaseModel):
     outputs: list[RenderOutput]
 
 
-def get_registry(request: Request, state: StateDep) -> TemplateRegistry:
+async def get_registry(request: Request, state: StateDep) -> TemplateRegistry:
     """One registry per app, so each template definition is validated once."""
     registry: TemplateRegistry | None = getattr(request.app.state, "template_registry", None)
     if registry is None:

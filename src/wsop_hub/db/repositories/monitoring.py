@@ -73,35 +73,29 @@ class MonitoringRepository:
         return {k: (float(v) if v is not None and k != "jobs" else v) for k, v in row.items()}
 
     async def queue_depth(self) -> dict[str, Any]:
-        by_status = {
-            str(r[0]): int(r[1])
-            for r in await self._conn.execute(
-                text(
-                    "SELECT status, count(*) FROM render_instructions"
-                    " WHERE status IN ('pending', 'processing', 'failed') GROUP BY status"
-                )
-            )
-        }
-        pending_by_priority = {
-            int(r[0]): int(r[1])
-            for r in await self._conn.execute(
-                text(
-                    "SELECT priority, count(*) FROM render_instructions WHERE status = 'pending'"
-                    " GROUP BY priority ORDER BY priority"
-                )
-            )
-        }
-        retry_scheduled = await self._conn.scalar(
+        """One round trip, each part bounded by a partial index (pending queue, processing
+        lease, retry due): none of them reads the million settled rows."""
+        rows = await self._conn.execute(
             text(
-                "SELECT count(*) FROM render_instructions"
+                "SELECT 'pending', priority, count(*) FROM render_instructions"
+                " WHERE status = 'pending' GROUP BY priority"
+                " UNION ALL SELECT 'processing', NULL, count(*) FROM render_instructions"
+                " WHERE status = 'processing'"
+                " UNION ALL SELECT 'retry_scheduled', NULL, count(*) FROM render_instructions"
                 " WHERE status = 'failed' AND next_retry_at IS NOT NULL"
             )
         )
+        pending_by_priority: dict[int, int] = {}
+        totals = {"processing": 0, "retry_scheduled": 0}
+        for part, priority, count in rows:
+            if part == "pending":
+                pending_by_priority[int(priority)] = int(count)
+            else:
+                totals[str(part)] = int(count)
         return {
-            "pending": by_status.get("pending", 0),
-            "processing": by_status.get("processing", 0),
-            "retry_scheduled": int(retry_scheduled or 0),
-            "pending_by_priority": pending_by_priority,
+            "pending": sum(pending_by_priority.values()),
+            **totals,
+            "pending_by_priority": dict(sorted(pending_by_priority.items())),
         }
 
     async def count_orphan_premium_hands(self, within_s: float) -> int:
