@@ -204,6 +204,7 @@ async def for_hands(engine: AsyncEngine, hub_hand_ids: Sequence[int], settings: 
     async with UnitOfWork(engine) as uow:
         rows = await uow.connection.execute(
             select(
+                t.gfx_hands.c.id,
                 t.gfx_hands.c.hub_hand_id,
                 t.gfx_hands.c.session_id,
                 t.gfx_hands.c.is_premium,
@@ -214,22 +215,25 @@ async def for_hands(engine: AsyncEngine, hub_hand_ids: Sequence[int], settings: 
             .where(t.gfx_hands.c.hub_hand_id.in_(list(hub_hand_ids)))
         )
         facts = {int(r.hub_hand_id): r for r in rows}
+        hub_of = {int(r.id): int(r.hub_hand_id) for r in facts.values()}
+        # By gfx hand id, the leading column of gfx_hand_players' key: joined through
+        # hub_hand_id instead, a planner without fresh statistics scanned the whole
+        # table (millions of seats) once per file.
         seats = await uow.connection.execute(
             select(
-                t.gfx_hands.c.hub_hand_id,
+                t.gfx_hand_players.c.hand_id,
                 t.gfx_hand_players.c.seat_num,
                 t.gfx_hand_players.c.name,
                 t.gfx_hand_players.c.elimination_rank,
                 t.gfx_players.c.country_code,
             )
-            .join(t.gfx_hands, t.gfx_hands.c.id == t.gfx_hand_players.c.hand_id)
             .join(t.gfx_players, t.gfx_players.c.id == t.gfx_hand_players.c.player_id)
             .where(
-                t.gfx_hands.c.hub_hand_id.in_(list(hub_hand_ids)),
+                t.gfx_hand_players.c.hand_id.in_(list(hub_of)),
                 t.gfx_hand_players.c.elimination_rank > 0,
             )
         )
-        eliminations = list(seats)
+        eliminations = [(hub_of[int(r.hand_id)], r) for r in seats]
         for hand_id, fact in facts.items():
             if not fact.is_premium:
                 continue
@@ -237,16 +241,15 @@ async def for_hands(engine: AsyncEngine, hub_hand_ids: Sequence[int], settings: 
             winner_country = await uow.connection.scalar(
                 select(t.gfx_players.c.country_code)
                 .join(t.gfx_hand_players, t.gfx_hand_players.c.player_id == t.gfx_players.c.id)
-                .join(t.gfx_hands, t.gfx_hands.c.id == t.gfx_hand_players.c.hand_id)
                 .where(
-                    t.gfx_hands.c.hub_hand_id == hand_id,
+                    t.gfx_hand_players.c.hand_id == fact.id,
                     t.gfx_hand_players.c.seat_num == fact.winner_seat,
                 )
             )
             wanted.append(premium_hand_instruction(hand, winner_country))
-        for row in eliminations:
-            fact = facts[int(row.hub_hand_id)]
-            hand = await uow.hands.get(int(row.hub_hand_id))
+        for hub_hand_id, row in eliminations:
+            fact = facts[hub_hand_id]
+            hand = await uow.hands.get(hub_hand_id)
             payouts = list(fact.payouts or [])
             rank = int(row.elimination_rank)
             prize = payouts[rank - 1] if 0 < rank <= len(payouts) and payouts[rank - 1] else None

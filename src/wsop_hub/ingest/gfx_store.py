@@ -348,26 +348,54 @@ RETURNING id, player_key, player_id
 """
 
 
+_KNOWN_PLAYERS = """
+SELECT id, player_key, player_id, long_name, country_code, hands_played, first_seen_at,
+       last_seen_at
+  FROM gfx_players WHERE player_key = ANY($1::text[])
+"""
+
+
+def _changes(known: Any, row: Sequence[Any]) -> bool:
+    """Whether the upsert would change a stored player (the merge rules of _UPSERT_PLAYERS:
+    a non-empty long name and a country replace, the counts and times only widen)."""
+    _, _, long_name, _, country, hands_played, first_seen, last_seen = row
+    return (
+        (bool(long_name) and long_name != known["long_name"])
+        or (country is not None and country != known["country_code"])
+        or hands_played > known["hands_played"]
+        or first_seen < known["first_seen_at"]
+        or last_seen > known["last_seen_at"]
+    )
+
+
 async def _upsert_players(conn: AsyncConnection, session: PreparedSession) -> dict[str, int]:
-    """gfx_players by player_key → id; every player also gets a `players` person."""
+    """gfx_players by player_key → id; every player also gets a `players` person.
+
+    Only new players and players whose row would change are written: a re-export, or a
+    session of players the hub knows, locks none of their rows, so concurrent imports
+    sharing players do not queue behind each other's transactions.
+    """
     if not session.players:
         return {}
+    now = datetime.now(UTC)
+    rows = [(*r[:6], r[6] or now, r[7] or now) for r in session.players]
+    apg = await _raw(conn)
+    known = {r["player_key"]: r for r in await apg.fetch(_KNOWN_PLAYERS, [r[0] for r in rows])}
+    ids = {key: int(r["id"]) for key, r in known.items()}
+    without_person = [int(r["id"]) for r in known.values() if r["player_id"] is None]
     # In key order: two sessions sharing players lock their rows in the same order, so
     # concurrent imports wait for each other instead of deadlocking.
-    rows = sorted(session.players, key=lambda r: r[0])
-    columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)]
-    now = datetime.now(UTC)
-    columns[6] = [v or now for v in columns[6]]
-    columns[7] = [v or now for v in columns[7]]
-    apg = await _raw(conn)
-    ids: dict[str, int] = {}
-    without_person: list[int] = []
-    for row in await apg.fetch(_UPSERT_PLAYERS, *columns):
-        ids[row["player_key"]] = int(row["id"])
-        if row["player_id"] is None:
-            without_person.append(int(row["id"]))
+    write = sorted(
+        (r for r in rows if r[0] not in known or _changes(known[r[0]], r)), key=lambda r: r[0]
+    )
+    if write:
+        columns: list[list[Any]] = [list(c) for c in zip(*write, strict=True)]
+        for row in await apg.fetch(_UPSERT_PLAYERS, *columns):
+            ids[row["player_key"]] = int(row["id"])
+            if row["player_id"] is None:
+                without_person.append(int(row["id"]))
     if without_person:
-        await ensure_people(conn, source="gfx", source_row_ids=sorted(without_person))
+        await ensure_people(conn, source="gfx", source_row_ids=sorted(set(without_person)))
     return ids
 
 

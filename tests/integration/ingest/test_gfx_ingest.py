@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
 from pathlib import Path
 
@@ -32,6 +34,18 @@ COUNTS = {
 
 async def _counts(engine: AsyncEngine) -> dict[str, int]:
     return {name: int(await scalar(engine, sql)) for name, sql in COUNTS.items()}
+
+
+def _grown_session() -> tuple[tuple[int, Path], tuple[int, Path]]:
+    """(hands, path) of the smallest and the largest export of a GameID exported more than
+    once with a growing hand list (1017/ and 1017/new/ hold two exports of one table day)."""
+    versions: dict[int, list[tuple[int, Path]]] = {}
+    for path in gfx_json_files():
+        game_id, numbers = hand_numbers(path)
+        versions.setdefault(game_id, []).append((len(numbers), path))
+    grown = [sorted(v) for v in versions.values() if len({n for n, _ in v}) > 1]
+    assert grown, "the samples hold a session exported twice as it grew"
+    return grown[0][0], grown[0][-1]
 
 
 async def test_every_real_export_imports_without_duplicates_across_re_exports(
@@ -75,15 +89,7 @@ async def test_every_real_export_imports_without_duplicates_across_re_exports(
 async def test_a_re_export_adds_new_hands_and_the_same_file_again_is_a_no_op(
     engine: AsyncEngine, service: IngestService, tmp_path: Path
 ) -> None:
-    # 1017/ and 1017/new/ hold two exports of session 638962930258020446's table day;
-    # pick a GameID exported twice with a growing hand list.
-    versions: dict[int, list[tuple[int, Path]]] = {}
-    for path in gfx_json_files():
-        game_id, numbers = hand_numbers(path)
-        versions.setdefault(game_id, []).append((len(numbers), path))
-    grown = [sorted(v) for v in versions.values() if len({n for n, _ in v}) > 1]
-    assert grown, "the samples hold a session exported twice as it grew"
-    (small_n, small), (big_n, big) = grown[0][0], grown[0][-1]
+    (small_n, small), (big_n, big) = _grown_session()
 
     first = await service.ingest(small)
     assert (first.outcome, first.hands_new) == (Outcome.IMPORTED, small_n)
@@ -222,3 +228,67 @@ async def test_a_malformed_export_is_quarantined_with_its_reason_and_an_event(
 def test_sample_data_is_in_the_project() -> None:
     """`./run test` must pass where ../shared does not exist."""
     assert GFX.is_dir() and len(gfx_json_files()) >= 20 and gfx_txt_files()
+
+
+PLAYER_MASTER = """
+SELECT p.player_key, p.hands_played, p.first_seen_at, p.last_seen_at,
+       (SELECT count(*) FROM gfx_hand_players s
+         WHERE s.player_id = p.id AND s.start_stack_amt > 0 AND NOT s.sitting_out) AS dealt_in,
+       (SELECT min(h.started_at) FROM gfx_hand_players s JOIN gfx_hands h ON h.id = s.hand_id
+         WHERE s.player_id = p.id) AS first_hand,
+       (SELECT max(h.started_at) FROM gfx_hand_players s JOIN gfx_hands h ON h.id = s.hand_id
+         WHERE s.player_id = p.id) AS last_hand
+  FROM gfx_players p ORDER BY p.player_key
+"""
+
+
+async def test_the_player_master_follows_a_growing_session_and_never_narrows(
+    engine: AsyncEngine, service: IngestService, tmp_path: Path
+) -> None:
+    """A re-export writes only the players whose row changes; whatever it skips, the
+    master must still agree with the stored hands (one session: hands dealt in, first and
+    last hand)."""
+    (_, small), (_, big) = _grown_session()
+
+    async def master() -> list[tuple[object, ...]]:
+        found = await rows(engine, PLAYER_MASTER)
+        for key, played, first, last, dealt_in, first_hand, last_hand in found:
+            assert (played, first, last) == (dealt_in, first_hand, last_hand), key
+        return [tuple(r) for r in found]
+
+    assert (await service.ingest(small)).outcome == Outcome.IMPORTED
+    before = {r[0]: r for r in await master()}
+    assert (await service.ingest(big)).outcome == Outcome.IMPORTED
+    after = {r[0]: r for r in await master()}
+    assert set(before) <= set(after)
+    assert any(after[k][1] > before[k][1] for k in before), "the new hands counted"
+    # The older export again under another name: different bytes, same hands — nothing
+    # of the master goes back.
+    copy = tmp_path / small.name
+    copy.write_bytes(small.read_bytes().replace(b'"Hands"', b'"Hands" ', 1))
+    result = await service.ingest(copy)
+    assert (result.outcome, result.hands_new, result.hands_updated) == (Outcome.IMPORTED, 0, 0)
+    assert {r[0]: r for r in await master()} == after
+
+
+async def test_concurrent_sessions_sharing_players_each_import_whole(
+    engine: AsyncEngine, service: IngestService, tmp_path: Path
+) -> None:
+    """Four sessions of the same players (one table day exported under four GameIDs)
+    imported at once: each is stored whole, every player once with one person."""
+    source = max(gfx_json_files(), key=lambda p: len(hand_numbers(p)[1]))
+    export = json.loads(source.read_text(encoding="utf-8-sig"))
+    files = []
+    for n in range(4):
+        game_id = 700_000_000_000_000_000 + n
+        path = tmp_path / f"PGFX_live_data_export GameID={game_id}.json"
+        path.write_text(json.dumps(dict(export, ID=game_id)), encoding="utf-8")
+        files.append(path)
+    results = await asyncio.gather(*(service.ingest(p) for p in files))
+    per_file = len(hand_numbers(source)[1])
+    assert [(r.outcome, r.hands_new) for r in results] == [(Outcome.IMPORTED, per_file)] * 4
+    assert await scalar(engine, "SELECT count(*) FROM gfx_hands") == 4 * per_file
+    keys = await scalar(engine, "SELECT count(DISTINCT player_id) FROM gfx_hand_players")
+    assert await scalar(engine, "SELECT count(*) FROM gfx_players") == keys
+    assert await scalar(engine, "SELECT count(*) FROM gfx_players WHERE player_id IS NULL") == 0
+    assert await scalar(engine, "SELECT count(*) FROM players") == keys
