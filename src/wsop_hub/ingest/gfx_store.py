@@ -16,7 +16,8 @@ watcher and a scheduled rescan meeting on one file end in a duplicate, not a con
 `.txt` segments carry no GameID: each is matched to the imported JSON session holding
 its hands (same numbers, starts within TXT_MATCH_TOLERANCE).
 
-`hand_created` events go out with the commit (event log + NOTIFY), one per new hand.
+`hand_created` events go out with the commit (event log + NOTIFY), one per new hand, then
+one `import_completed` for the file (WebSocket channel `sync-status`).
 """
 
 from __future__ import annotations
@@ -155,6 +156,19 @@ async def store_file(
             hands_new=result.hands_new,
             hands_updated=result.hands_updated,
         )
+    )
+    await uow.emit(
+        "import_completed",
+        {
+            "source": "gfx",
+            "entity": "sessions",
+            "file": file_name,
+            "session_id": result.session_id,
+            "format": "json" if sessions[0].source == "rfid" else "txt",
+            "hands_total": result.hands_total,
+            "hands_new": result.hands_new,
+            "hands_updated": result.hands_updated,
+        },
     )
     return result
 

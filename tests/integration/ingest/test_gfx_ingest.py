@@ -100,6 +100,17 @@ async def test_a_re_export_adds_new_hands_and_the_same_file_again_is_a_no_op(
     assert grown_result.hands_new == big_n - small_n
     assert await scalar(engine, "SELECT count(*) FROM gfx_hands") == big_n
     ids_before = await rows(engine, "SELECT id, hand_num FROM gfx_hands ORDER BY hand_num")
+    # One import_completed per stored file (channel sync-status); none for a duplicate.
+    imports = await rows(
+        engine, "SELECT data FROM event_log WHERE type = 'import_completed' ORDER BY id"
+    )
+    assert [
+        (e["source"], e["file"], e["hands_total"], e["hands_new"], e["hands_updated"])
+        for (e,) in imports
+    ] == [
+        ("gfx", small.name, small_n, small_n, 0),
+        ("gfx", big.name, big_n, big_n - small_n, 0),
+    ]
     # The same bytes under another name are still the same file.
     copy = tmp_path / big.name
     shutil.copy(big, copy)
