@@ -270,3 +270,39 @@ def test_a_gfx_player_can_be_confirmed_with_one_wsop_player_only(
     for decision in ("confirm", "reject"):
         unknown = decide(client, 987654, decision)
         assert unknown.status_code == 404 and "no player link with id 987654" in unknown.text
+
+
+def test_each_pokergfx_name_of_one_person_can_be_confirmed_with_the_same_wsop_player(
+    client: TestClient, settings: Settings, field: dict[str, int]
+) -> None:
+    """PokerGFX keys a player by the names typed at the table ("Voronin" and "Konstantin
+    Voronin" in the real exports): every such key may join the one WSOP+ player."""
+    first = next(lk for lk in suggest(client) if lk["gfx_player_id"] == field["g_ivey"])
+    assert decide(client, first["id"], "confirm").status_code == 200
+
+    async def second_name(conn: AsyncConnection) -> tuple[int, int]:
+        ids = await add_gfx(conn, "Ivey")  # only the surname typed this time
+        await add_gfx_hand(conn, field["g_ivey"], 1, 100_000, datetime(2025, 7, 3, 1, tzinfo=UTC))
+        await add_gfx_hand(conn, ids[0], 2, 120_000, datetime(2025, 7, 3, 2, tzinfo=UTC))
+        return ids
+
+    g_second, gp_second = in_db(settings, second_name)
+    # the already linked WSOP+ player is still offered to the new name …
+    [offered] = [lk for lk in suggest(client) if lk["gfx_player_id"] == g_second]
+    assert offered["wsop_player_id"] == field["w_ivey"]
+    answer = decide(client, offered["id"], "confirm", reason="same man, surname only")
+    assert answer.status_code == 200, answer.text
+    # … and both names are now the one person, their hands counted together
+    result = answer.json()
+    assert result["merged_player_id"] == gp_second
+    player = result["player"]
+    assert player["id"] == field["p_ivey"] and player["name"] == "Phil Ivey"
+    assert sorted(r["id"] for r in player["gfx_players"]) == sorted([field["g_ivey"], g_second])
+    assert player["hand_data"]["hands_played"] == 2
+    confirmed = client.get("/api/v1/players/links", headers=AUTH, params={"status": "confirmed"})
+    assert sorted(lk["id"] for lk in confirmed.json()["items"]) == sorted(
+        [first["id"], offered["id"]]
+    )
+    # a gfx name still has one WSOP+ partner only
+    in_db(settings, lambda conn: add_wsop(conn, "Phil Ivey Jr", "US"))
+    assert all(lk["gfx_player_id"] not in (field["g_ivey"], g_second) for lk in suggest(client))

@@ -369,12 +369,9 @@ player_link_mapping = Table(
         unique=True,
         postgresql_where=text("status = 'confirmed'"),
     ),
-    Index(
-        "uq_player_link_mapping_confirmed_wsop",
-        "wsop_player_id",
-        unique=True,
-        postgresql_where=text("status = 'confirmed'"),
-    ),
+    # A WSOP+ player may be confirmed with several gfx rows: one person, several PokerGFX
+    # names (migration 0007).
+    Index("ix_player_link_mapping_wsop_player_id", "wsop_player_id"),
 )
 
 

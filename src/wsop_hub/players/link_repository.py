@@ -2,7 +2,8 @@
 
 A link is between source rows (a ``gfx_players`` and a ``wsop_players`` id), never between
 persons: the person behind either row can change, the pair cannot. The database keeps at
-most one confirmed link per gfx row and per WSOP+ row (partial unique indexes).
+most one confirmed link per gfx row (a partial unique index); a WSOP+ row may have several,
+since PokerGFX knows one person under every name typed at the table.
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ class LinkRepository:
         return list((await self._conn.execute(statement, params)).mappings())
 
     async def confirmed_other(self, link: RowMapping) -> RowMapping | None:
-        """A confirmed link, other than ``link``, of its gfx row or of its WSOP+ row."""
+        """A confirmed link, other than ``link``, of its gfx row (a gfx row has one WSOP+
+        partner; a WSOP+ player may have several gfx rows: one person, several names)."""
         rows = await self._rows(
             _LINKS + " WHERE l.status = 'confirmed' AND l.id <> :id"
-            " AND (l.gfx_player_id = :gfx OR l.wsop_player_id = :wsop) LIMIT 1",
+            " AND l.gfx_player_id = :gfx LIMIT 1",
             id=link["id"],
             gfx=link["gfx_player_id"],
-            wsop=link["wsop_player_id"],
         )
         return rows[0] if rows else None
 
@@ -92,22 +93,18 @@ class LinkRepository:
         )
 
     async def supersede(self, link: RowMapping, by: str) -> list[int]:
-        """Reject the other open suggestions of a confirmed link's two rows: each row can
-        have one confirmed partner, so those can no longer be right."""
+        """Reject the other open suggestions of a confirmed link's gfx row: it has one
+        confirmed partner, so those can no longer be right. Other gfx rows' suggestions
+        for the same WSOP+ player stay open: they may be the same person's other names."""
         result = await self._conn.execute(
             text(
                 "UPDATE player_link_mapping SET status = 'rejected', decided_by = :by,"
                 " decided_at = now(),"
                 " match_evidence = match_evidence || jsonb_build_object('superseded_by', :id)"
-                " WHERE status = 'suggested' AND id <> :id"
-                " AND (gfx_player_id = :gfx OR wsop_player_id = :wsop) RETURNING id"
+                " WHERE status = 'suggested' AND id <> :id AND gfx_player_id = :gfx"
+                " RETURNING id"
             ),
-            {
-                "id": link["id"],
-                "by": by,
-                "gfx": link["gfx_player_id"],
-                "wsop": link["wsop_player_id"],
-            },
+            {"id": link["id"], "by": by, "gfx": link["gfx_player_id"]},
         )
         return [int(i) for i in result.scalars()]
 
@@ -122,12 +119,8 @@ class LinkRepository:
         )
 
     async def linkable_wsop(self) -> list[RowMapping]:
-        """WSOP+ players without a confirmed link (the only ones a link can still reach)."""
-        return await self._rows(
-            "SELECT w.id, w.name_key, w.country_code FROM wsop_players w"
-            " WHERE NOT EXISTS (SELECT 1 FROM player_link_mapping l"
-            "  WHERE l.wsop_player_id = w.id AND l.status = 'confirmed')"
-        )
+        """Every WSOP+ player: one already linked can still be another gfx row's person."""
+        return await self._rows("SELECT w.id, w.name_key, w.country_code FROM wsop_players w")
 
     async def known_pairs(self, gfx_ids: Sequence[int]) -> list[tuple[int, int]]:
         """(gfx, wsop) pairs already suggested or decided: never proposed twice."""

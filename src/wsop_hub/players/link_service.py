@@ -73,8 +73,9 @@ def _compute_suggestions(
 
 
 async def suggest_links(engine: AsyncEngine, *, user: str) -> SuggestResult:
-    """Name-match every PokerGFX player without a confirmed link against the WSOP+
-    players without one; pairs suggested or decided before are not proposed again."""
+    """Name-match every PokerGFX player without a confirmed link against every WSOP+
+    player (one already linked may be the same person under another PokerGFX name);
+    pairs suggested or decided before are not proposed again."""
     async with UnitOfWork(engine) as uow:
         links = LinkRepository(uow.connection)
         gfx_rows = await links.unlinked_gfx()

@@ -44,7 +44,10 @@ OVERRIDE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 LINK_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "unknown link"},
-    409: {"description": "already decided"},
+    409: {
+        "description": "already decided; or (confirm) the PokerGFX player already has a "
+        "confirmed WSOP+ player, or the two persons hold different manual values"
+    },
 }
 
 
