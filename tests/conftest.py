@@ -9,6 +9,7 @@ database is built once per session and each test gets a clone of it
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
@@ -17,10 +18,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from wsop_hub.api.app import create_app
 from wsop_hub.db import migrate
 from wsop_hub.db.engine import create_engine
 from wsop_hub.redis_keys import RedisKeys
@@ -140,6 +143,18 @@ def settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Pat
         hub_api_keys=TEST_API_KEY,
         hub_metrics_cache_s=0,  # tests read what they just wrote
     )
+
+
+@contextlib.asynccontextmanager
+async def asgi_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The API in this process (its lifespan run) behind an authenticated httpx client."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://hub", headers={"X-API-Key": TEST_API_KEY}
+        ) as client:
+            yield client
 
 
 @pytest.fixture

@@ -340,8 +340,33 @@ def test_every_view_renders_live_data(
     expect(dashboard.get_by_test_id("player-results")).to_contain_text("All players")
     dashboard.screenshot(path=artifacts / "players.png")
 
+    chips = sql.fetchrow(
+        "INSERT INTO wsop_import_logs (file_name, file_hash, format, status, rows_total,"
+        " rows_imported, rows_failed, errors, finished_at) VALUES ('ChipCounts.csv', 'c1',"
+        " 'chip_counts', 'partial', 40, 38, 2, $1, now()) RETURNING id",
+        '[{"line": 7, "message": "chips: not a number", "kind": "error"},'
+        ' {"line": 12, "message": "unknown player", "kind": "error"}]',
+    )
+    assert chips is not None
     dashboard.goto("/#/sync")
     expect(dashboard.get_by_test_id("sync-trigger-gfx")).to_be_visible()
+    wsop_import = dashboard.get_by_test_id(f"sync-import-wsop_plus-{chips['id']}")
+    expect(wsop_import).to_contain_text("38 of 40 rows, 2 rejected")
+    wsop_import.locator("summary").click()
+    expect(wsop_import).to_contain_text("error line 7: chips: not a number")
+    # A PokerGFX export stored meanwhile appears when its import_completed arrives.
+    export = sql.fetchrow(
+        "INSERT INTO gfx_files (file_hash, file_name, session_id, format, file_size,"
+        " hands_total, hands_new, hands_updated) VALUES ('g1',"
+        " 'PGFX_live_data_export GameID=638962014211467634.json', 638962014211467634, 'json',"
+        " 2411724, 120, 14, 1) RETURNING id"
+    )
+    assert export is not None
+    expect(dashboard.get_by_test_id(f"sync-import-gfx-{export['id']}")).to_have_count(0)
+    sql.emit("import_completed", {"source": "gfx", "file": "x.json", "hands_new": 14})
+    gfx_import = dashboard.get_by_test_id(f"sync-import-gfx-{export['id']}")
+    expect(gfx_import).to_contain_text("14 new, 1 updated of 120 hands")
+    expect(gfx_import).to_contain_text("2.3 MB")
     dashboard.get_by_test_id("sync-trigger-gfx").click()
     expect(dashboard.get_by_test_id("toasts")).to_contain_text("PokerGFX sync requested")
     dashboard.screenshot(path=artifacts / "sync.png")

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration.ingest.conftest import WSOP, rows, scalar
+from tests.conftest import asgi_client
+from tests.integration.ingest.conftest import WSOP, gfx_json_files, hand_numbers, rows, scalar
+from wsop_hub.ingest.imports import ERRORS_SHOWN
 from wsop_hub.ingest.service import IngestService, Outcome
 from wsop_hub.settings import Settings
 
@@ -140,3 +142,47 @@ async def test_files_that_name_no_event_use_the_configured_current_event(
     result = await configured.ingest(copy)
     assert result.outcome == Outcome.IMPORTED and result.rows_failed == 0
     assert await scalar(engine, "SELECT count(*) FROM wsop_standings") > 0
+
+
+async def test_the_imports_api_lists_each_sources_files_newest_first_with_rejected_lines(
+    engine: AsyncEngine, service: IngestService, settings: Settings
+) -> None:
+    await service.ingest(WSOP / "Events.json")
+    bad = WSOP / "bad" / "ChipCounts_bad_rows.csv"
+    await service.ingest(bad)
+    await service.ingest(bad)  # the same bytes again: logged as a duplicate
+    json_exports = gfx_json_files()[:2]
+    for path in json_exports:
+        await service.ingest(path)
+    [log] = await rows(
+        engine, "SELECT rows_failed, errors FROM wsop_import_logs WHERE status = 'partial'"
+    )
+    async with asgi_client(settings) as api:
+        wsop = (await api.get("/api/v1/sync/wsop_plus/imports", params={"limit": 2})).json()
+        assert [(i["file_name"], i["status"]) for i in wsop["items"]] == [
+            (bad.name, "duplicate"),
+            (bad.name, "partial"),
+        ]
+        partial = wsop["items"][1]
+        assert partial["rows_failed"] == log.rows_failed > 0 and partial["hands_new"] is None
+        assert partial["errors_total"] == len(log.errors)
+        assert partial["errors"] == log.errors[: min(len(log.errors), ERRORS_SHOWN)]
+        rest = await api.get(
+            "/api/v1/sync/wsop_plus/imports", params={"before_id": wsop["next_before_id"]}
+        )
+        assert [i["file_name"] for i in rest.json()["items"]] == ["Events.json"]
+        assert rest.json()["next_before_id"] is None
+        gfx = (await api.get("/api/v1/sync/gfx/imports")).json()["items"]
+        assert [i["file_name"] for i in gfx] == [p.name for p in reversed(json_exports)]
+        for item, path in zip(gfx, reversed(json_exports), strict=True):
+            game_id, numbers = hand_numbers(path)
+            assert (item["session_id"], item["hands_total"], item["status"]) == (
+                game_id,
+                len(numbers),
+                "imported",
+            )
+            assert item["file_size"] == path.stat().st_size and item["rows_total"] is None
+        assert (await api.get("/api/v1/sync/nas/imports")).status_code == 422
+        assert (await api.get("/api/v1/sync/gfx/imports?limit=0")).status_code == 422
+        anonymous = await api.get("/api/v1/sync/gfx/imports", headers={"X-API-Key": "wrong"})
+        assert anonymous.status_code == 401

@@ -13,11 +13,10 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.conftest import TEST_API_KEY
+from tests.conftest import TEST_API_KEY, asgi_client
 from tests.integration.dispatch.conftest import Harness
 from tests.integration.render.conftest import SAMPLES, SMALL, settled
 from tests.waiting import eventually
-from wsop_hub.api.app import create_app
 from wsop_hub.render.backend import BuiltinBackend
 from wsop_hub.render.registry import SyncReport
 from wsop_hub.settings import Settings
@@ -29,13 +28,8 @@ CHIPS = "_MAIN Mini Chip Count"
 
 @pytest.fixture
 async def api(settings: Settings, synced: SyncReport) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://hub", headers=AUTH
-        ) as client:
-            yield client
+    async with asgi_client(settings) as client:
+        yield client
 
 
 async def post_render(

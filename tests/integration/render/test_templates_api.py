@@ -11,9 +11,8 @@ import pytest
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import TEST_API_KEY
+from tests.conftest import TEST_API_KEY, asgi_client
 from tests.integration.render.conftest import row, rows
-from wsop_hub.api.app import create_app
 from wsop_hub.cli import main
 from wsop_hub.render.flags import default_media_root
 from wsop_hub.render.registry import TemplateRegistry, sync_registry
@@ -26,13 +25,8 @@ SHIPPED_FLAGS = sorted((default_media_root() / "Flag").glob("*.png"))
 
 @pytest.fixture
 async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://hub", headers=AUTH
-        ) as client:
-            yield client
+    async with asgi_client(settings) as client:
+        yield client
 
 
 async def test_sync_loads_every_template_and_flag_and_a_second_sync_changes_nothing(

@@ -12,6 +12,7 @@ from wsop_hub.api.deps import PrincipalDep, StateDep
 from wsop_hub.api.schemas import MAX_ID
 from wsop_hub.db.uow import UnitOfWork
 from wsop_hub.ingest import sync
+from wsop_hub.ingest.imports import ERRORS_SHOWN, recent_imports
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 
@@ -45,6 +46,39 @@ class SyncHistoryEntry(BaseModel):
 
 class SyncHistoryPage(BaseModel):
     items: list[SyncHistoryEntry]
+    next_before_id: int | None
+
+
+class ImportLine(BaseModel):
+    line: int | None
+    message: str
+    kind: Literal["error", "warning"]
+
+
+class ImportEntry(BaseModel):
+    """One imported file: PokerGFX counts hands, WSOP+ counts rows (the other source's
+    counts are null)."""
+
+    id: int
+    source: Source
+    file_name: str
+    format: str
+    status: Literal["imported", "partial", "failed", "duplicate"]
+    at: datetime
+    file_size: int | None
+    session_id: int | None
+    hands_total: int | None
+    hands_new: int | None
+    hands_updated: int | None
+    rows_total: int | None
+    rows_imported: int | None
+    rows_failed: int | None
+    errors: list[ImportLine]
+    errors_total: int
+
+
+class ImportPage(BaseModel):
+    items: list[ImportEntry]
     next_before_id: int | None
 
 
@@ -84,6 +118,26 @@ async def history(
     return SyncHistoryPage(
         items=items, next_before_id=items[-1].id if len(items) == limit else None
     )
+
+
+@router.get(
+    "/{source}/imports",
+    response_model=ImportPage,
+    summary=(
+        "Files the source imported, newest first (WSOP+: every attempt, with the first "
+        f"{ERRORS_SHOWN} rejected lines; quarantined files are events)"
+    ),
+)
+async def imports(
+    source: Annotated[Source, Path()],
+    state: StateDep,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ImportPage:
+    async with state.engine.connect() as conn:
+        rows = await recent_imports(conn, source, limit=limit, before_id=before_id)
+    items = [ImportEntry.model_validate(r) for r in rows]
+    return ImportPage(items=items, next_before_id=items[-1].id if len(items) == limit else None)
 
 
 def _strip(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,10 +1,12 @@
-// Sync: the state of every source and entity, a manual trigger per source, and each
-// source's recent transitions. Rows change live on `sync_status` events.
+// Sync: the state of every source and entity, a manual trigger per source, each source's
+// recent transitions and the files it imported (WSOP+ with the lines it rejected). Rows
+// change live on `sync_status` events; the imports reload on `import_completed`.
 
-import { badge, durationText, fill, h, timeEl, unavailable } from "../dom.js";
+import { badge, bytesText, durationText, fill, h, numberText, timeEl, unavailable } from "../dom.js";
 import { throttled } from "../timing.js";
 
 const HISTORY_LIMIT = 20;
+const IMPORTS_LIMIT = 10;
 const REFRESH_MS = 2000;
 const SOURCE_NAMES = { gfx: "PokerGFX", wsop_plus: "WSOP+" };
 
@@ -13,6 +15,7 @@ export function mount(root, ctx) {
   root.append(h("div", { class: "view-header" }, h("h1", {}, "Sync")), body);
   let rows = [];
   const histories = new Map();
+  const imports = new Map();
   let generation = 0;
 
   async function load() {
@@ -25,12 +28,18 @@ export function mount(root, ctx) {
       return;
     }
     const sources = [...new Set(rows.map((r) => r.source))];
-    const pages = await Promise.all(
-      sources.map((source) => ctx.api.get(`/api/v1/sync/${source}/history`, { limit: HISTORY_LIMIT }).then((page) => page.items, (error) => error)),
-    );
+    const items = (path, limit) => ctx.api.get(path, { limit }).then((page) => page.items, (error) => error);
+    const [pages, files] = await Promise.all([
+      Promise.all(sources.map((source) => items(`/api/v1/sync/${source}/history`, HISTORY_LIMIT))),
+      Promise.all(sources.map((source) => items(`/api/v1/sync/${source}/imports`, IMPORTS_LIMIT))),
+    ]);
     if (current !== generation) return;
     histories.clear();
-    sources.forEach((source, i) => histories.set(source, pages[i]));
+    imports.clear();
+    sources.forEach((source, i) => {
+      histories.set(source, pages[i]);
+      imports.set(source, files[i]);
+    });
     render();
   }
 
@@ -74,6 +83,51 @@ export function mount(root, ctx) {
     );
   }
 
+  function counts(item) {
+    if (item.hands_total !== null) {
+      return `${numberText(item.hands_new)} new, ${numberText(item.hands_updated)} updated of ${numberText(item.hands_total)} hands`;
+    }
+    return `${numberText(item.rows_imported)} of ${numberText(item.rows_total)} rows` + (item.rows_failed ? `, ${numberText(item.rows_failed)} rejected` : "");
+  }
+
+  function rejected(item) {
+    if (!item.errors_total) return "";
+    const lines = item.errors.map((e) => `${e.kind} ${e.line === null ? "" : `line ${e.line}: `}${e.message}`);
+    if (item.errors_total > item.errors.length) lines.push(`… ${item.errors_total - item.errors.length} more`);
+    return h("details", {}, h("summary", {}, `${item.errors_total} line${item.errors_total === 1 ? "" : "s"}`), h("ul", { class: "plain-list small" }, lines.map((line) => h("li", {}, line))));
+  }
+
+  function importsTable(source) {
+    const items = imports.get(source);
+    if (items instanceof Error) return unavailable(`Imports not available: ${items.message}`);
+    if (!items?.length) return h("p", { class: "empty" }, "No files imported yet.");
+    return h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { testid: `sync-imports-${source}` },
+        h("thead", {}, h("tr", {}, ["Imported", "File", "Status", "Counts", "Size", "Problems"].map((c) => h("th", { scope: "col" }, c)))),
+        h(
+          "tbody",
+          {},
+          items.map((item) =>
+            h(
+              "tr",
+              { testid: `sync-import-${item.source}-${item.id}` },
+              h("td", {}, timeEl(item.at)),
+              h("td", { class: "file-cell", title: item.file_name }, item.file_name),
+              h("td", {}, badge(item.status)),
+              h("td", {}, counts(item)),
+              h("td", { class: "num" }, item.file_size === null ? "" : bytesText(item.file_size)),
+              h("td", {}, rejected(item)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   function render() {
     const sources = [...new Set(rows.map((r) => r.source))];
     if (!sources.length) {
@@ -99,6 +153,8 @@ export function mount(root, ctx) {
               h("tbody", {}, rows.filter((r) => r.source === source).map(statusRow)),
             ),
           ),
+          h("h3", {}, "Recent imports"),
+          importsTable(source),
           h("h3", {}, "Recent transitions"),
           historyList(source),
         );
@@ -114,6 +170,10 @@ export function mount(root, ctx) {
       refresh.cancel();
     },
     onEvent(event) {
+      if (event.type === "import_completed") {
+        refresh();
+        return;
+      }
       if (event.type !== "sync_status") return;
       const data = event.data || {};
       const row = rows.find((r) => r.source === data.source && r.entity === data.entity);
