@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration.ingest.conftest import (
@@ -19,6 +20,8 @@ from tests.integration.ingest.conftest import (
     scalar,
 )
 from wsop_hub.ingest import gfx_store
+from wsop_hub.ingest.pokergfx import parse_json_bytes
+from wsop_hub.ingest.pokergfx.evaluate import DEFAULT_PREMIUM_THRESHOLD as FULL_HOUSE
 from wsop_hub.ingest.service import IngestService, Outcome
 
 COUNTS = {
@@ -303,3 +306,40 @@ async def test_concurrent_sessions_sharing_players_each_import_whole(
     assert await scalar(engine, "SELECT count(*) FROM gfx_players") == keys
     assert await scalar(engine, "SELECT count(*) FROM gfx_players WHERE player_id IS NULL") == 0
     assert await scalar(engine, "SELECT count(*) FROM players") == keys
+
+
+async def test_a_premium_hand_graphic_shows_its_winners_flag(
+    engine: AsyncEngine, service: IngestService
+) -> None:
+    """PokerGFX has no country: the flag comes from the winner's gfx player (filled in by
+    WSOP+ or an admin), looked up through the hand's winning seat."""
+    parsed = [(p, parse_json_bytes(p.read_bytes(), source_name=p.name)) for p in gfx_json_files()]
+    path, session = next(
+        (p, s)
+        for p, s in parsed
+        if any(h.hand_rank and h.hand_rank.at_least(FULL_HOUSE) for h in s.hands)
+    )
+    countries = {m.player_key: ("KR" if n % 2 else "TR") for n, m in enumerate(session.players)}
+    async with engine.begin() as conn:  # known before: as if WSOP+ had filled them in
+        for key, country in countries.items():
+            await conn.execute(
+                text(
+                    "INSERT INTO gfx_players (player_key, name, name_key, country_code)"
+                    " VALUES (:key, :key, :key, :country)"
+                ),
+                {"key": key, "country": country},
+            )
+    await service.ingest(path)
+    winners = {
+        hand.hand_num: next(p.player_key for p in hand.players if p.seat == hand.winners[0])
+        for hand in session.hands
+        if hand.winners
+    }
+    flags = await rows(
+        engine,
+        "SELECT g.hand_num, i.layer_data->'single_fields'->>'flag' FROM render_instructions i"
+        " JOIN gfx_hands g ON g.hub_hand_id = i.hand_id WHERE i.trigger_type = 'premium_hand'",
+    )
+    assert flags, "the sample holds premium hands"
+    expected = {"KR": "Flag/Korea.png", "TR": "Flag/Turkey.png"}
+    assert {n: flag for n, flag in flags} == {n: expected[countries[winners[n]]] for n, _ in flags}
