@@ -201,6 +201,8 @@ async def for_hands(engine: AsyncEngine, hub_hand_ids: Sequence[int], settings: 
     if not hub_hand_ids:
         return 0
     wanted: list[RenderInstructionIn] = []
+    winner = t.gfx_hand_players.alias("winner")
+    winner_player = t.gfx_players.alias("winner_player")
     async with UnitOfWork(engine) as uow:
         rows = await uow.connection.execute(
             select(
@@ -208,10 +210,16 @@ async def for_hands(engine: AsyncEngine, hub_hand_ids: Sequence[int], settings: 
                 t.gfx_hands.c.hub_hand_id,
                 t.gfx_hands.c.session_id,
                 t.gfx_hands.c.is_premium,
-                t.gfx_hands.c.winner_seat,
                 t.gfx_sessions.c.payouts,
+                winner_player.c.country_code.label("winner_country"),
             )
             .join(t.gfx_sessions, t.gfx_sessions.c.session_id == t.gfx_hands.c.session_id)
+            .outerjoin(
+                winner,
+                (winner.c.hand_id == t.gfx_hands.c.id)
+                & (winner.c.seat_num == t.gfx_hands.c.winner_seat),
+            )
+            .outerjoin(winner_player, winner_player.c.id == winner.c.player_id)
             .where(t.gfx_hands.c.hub_hand_id.in_(list(hub_hand_ids)))
         )
         facts = {int(r.hub_hand_id): r for r in rows}
@@ -235,18 +243,9 @@ async def for_hands(engine: AsyncEngine, hub_hand_ids: Sequence[int], settings: 
         )
         eliminations = [(hub_of[int(r.hand_id)], r) for r in seats]
         for hand_id, fact in facts.items():
-            if not fact.is_premium:
-                continue
-            hand = await uow.hands.get(hand_id)
-            winner_country = await uow.connection.scalar(
-                select(t.gfx_players.c.country_code)
-                .join(t.gfx_hand_players, t.gfx_hand_players.c.player_id == t.gfx_players.c.id)
-                .where(
-                    t.gfx_hand_players.c.hand_id == fact.id,
-                    t.gfx_hand_players.c.seat_num == fact.winner_seat,
-                )
-            )
-            wanted.append(premium_hand_instruction(hand, winner_country))
+            if fact.is_premium:
+                hand = await uow.hands.get(hand_id)
+                wanted.append(premium_hand_instruction(hand, fact.winner_country))
         for hub_hand_id, row in eliminations:
             fact = facts[hub_hand_id]
             hand = await uow.hands.get(hub_hand_id)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.unit.ingest.test_pokergfx_fuzz import JSON_DOCUMENTS, _paths, json_values
+from tests.unit.ingest.test_pokergfx_fuzz import JSON_DOCUMENTS, mutate_structure
 from wsop_hub.db.engine import create_engine
 from wsop_hub.ingest.service import IngestService, Outcome
 from wsop_hub.settings import Settings
@@ -53,15 +53,7 @@ MUTATED = fuzz_settings(
 def _mutated(data: st.DataObject, game_id: int) -> bytes:
     document = copy.deepcopy(data.draw(st.sampled_from(JSON_DOCUMENTS)))
     document["ID"] = game_id
-    for _ in range(data.draw(st.integers(min_value=0, max_value=3))):
-        path = data.draw(st.sampled_from(_paths(document)))
-        parent = document
-        for part in path[:-1]:
-            parent = parent[part]
-        if data.draw(st.booleans()) and isinstance(parent, dict):
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = data.draw(json_values)
+    mutate_structure(document, data, edits=data.draw(st.integers(min_value=0, max_value=3)))
     encoded = json.dumps(document).encode()
     if data.draw(st.booleans()):
         encoded = encoded[: data.draw(st.integers(min_value=0, max_value=len(encoded)))]

@@ -112,13 +112,9 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@FUZZ
-@given(document_index=st.sampled_from(range(len(JSON_DOCUMENTS))), data=st.data())
-def test_structurally_mutated_json_parses_or_is_rejected(
-    document_index: int, data: st.DataObject
-) -> None:
-    document = copy.deepcopy(JSON_DOCUMENTS[document_index])
-    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+def mutate_structure(document: Any, data: st.DataObject, *, edits: int) -> None:
+    """Delete keys of, or put arbitrary JSON values into, `edits` random places."""
+    for _ in range(edits):
         paths = _paths(document)
         if not paths:
             break
@@ -130,6 +126,15 @@ def test_structurally_mutated_json_parses_or_is_rejected(
             del parent[path[-1]]
         else:
             parent[path[-1]] = data.draw(json_values)
+
+
+@FUZZ
+@given(document_index=st.sampled_from(range(len(JSON_DOCUMENTS))), data=st.data())
+def test_structurally_mutated_json_parses_or_is_rejected(
+    document_index: int, data: st.DataObject
+) -> None:
+    document = copy.deepcopy(JSON_DOCUMENTS[document_index])
+    mutate_structure(document, data, edits=data.draw(st.integers(min_value=1, max_value=3)))
     _parse_json(json.dumps(document).encode())
 
 
